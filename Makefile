@@ -1,0 +1,39 @@
+# Task runner. `make help` lists the targets.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+STAMP  := $(VENV)/.installed
+
+.PHONY: help setup run test test-postgres lint bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+setup: $(STAMP) ## Create the virtualenv and install everything
+
+run: $(STAMP) ## Set up, create/upgrade the SQLite database, load the standard agreements, serve the pages
+	$(BIN)/flask --app wsgi registry init-db
+	@echo "ISA registry: open http://$(HOST):$(PORT)/"
+	$(BIN)/gunicorn --no-control-socket --workers 2 --bind $(HOST):$(PORT) wsgi:app
+
+test: $(STAMP) ## Set up and run the whole test suite (DATABASE_URL selects the database; SQLite by default)
+	$(BIN)/pytest
+
+lint: $(STAMP) ## ruff and mypy
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check agreements schemas
+	$(BIN)/mypy agreements schemas registry
+
+bench: $(STAMP) ## Run the checker benchmark and print its figures
+	$(BIN)/python -m bench.checker
+
+clean: ## Remove the virtualenv and caches
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

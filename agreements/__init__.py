@@ -1,0 +1,1 @@
+"""The pure domain of information sharing agreements: model, vocabulary, checker and lint."""

@@ -1,0 +1,264 @@
+"""The controlled vocabulary that agreements and share questions are written in.
+
+The terms themselves are data (``agreements/library/vocabulary.yaml``), read through
+``schemas.vocabulary``; this module only says what a term is and answers questions
+about the hierarchy, so the checker never needs to know how the data was stored.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TypeVar
+
+
+class GatewayKind(StrEnum):
+    """Whether a statutory gateway obliges sharing or only permits it."""
+
+    DUTY = "duty"
+    POWER = "power"
+    GUIDANCE = "guidance"
+    COMMON_LAW = "common_law"
+
+
+class Schedule1Part(StrEnum):
+    """The parts of DPA 2018 Schedule 1."""
+
+    PART_1 = "1"
+    PART_2 = "2"
+    PART_3 = "3"
+
+
+@dataclass(frozen=True)
+class DataCategory:
+    """A kind of personal data; a parent category permits all its descendants."""
+
+    id: str
+    label: str
+    description: str
+    parent: str | None = None
+    special_category: bool = False
+    criminal_offence: bool = False
+    dpv: str | None = None
+
+
+@dataclass(frozen=True)
+class Purpose:
+    """Why data is shared, with the statutory gateways it usually relies on."""
+
+    id: str
+    label: str
+    description: str
+    gateways: tuple[str, ...] = ()
+    dpv: str | None = None
+
+
+@dataclass(frozen=True)
+class OrganisationType:
+    """A kind of organisation, with the flags its members usually carry."""
+
+    id: str
+    label: str
+    description: str
+    public_authority: bool = True
+    competent_authority: bool = False
+    health_or_social_care: bool = False
+    dpv: str | None = None
+
+
+@dataclass(frozen=True)
+class DataSubjectType:
+    """A kind of person the data is about."""
+
+    id: str
+    label: str
+    description: str
+    child: bool = False
+    deceased: bool = False
+    dpv: str | None = None
+
+
+@dataclass(frozen=True)
+class Art6Basis:
+    """A UK GDPR Art 6(1) lawful basis."""
+
+    id: str
+    label: str
+    description: str
+    citation: str
+    public_authority_may_rely_for_tasks: bool = True
+    dpv: str | None = None
+
+
+@dataclass(frozen=True)
+class Art9Condition:
+    """A UK GDPR Art 9(2) condition, and the Schedule 1 part DPA 2018 s10 adds to it."""
+
+    id: str
+    label: str
+    description: str
+    citation: str
+    requires_schedule1_part: Schedule1Part | None = None
+    dpv: str | None = None
+
+
+@dataclass(frozen=True)
+class Schedule1Condition:
+    """A DPA 2018 Schedule 1 condition, with whether it needs an appropriate policy document."""
+
+    id: str
+    label: str
+    description: str
+    citation: str
+    part: Schedule1Part
+    paragraph: str
+    apd_required: bool
+    apd_exception: str | None = None
+    dpv: str | None = None
+
+
+@dataclass(frozen=True)
+class Art10Route:
+    """A way of meeting UK GDPR Art 10 for criminal offence data."""
+
+    id: str
+    label: str
+    description: str
+    citation: str
+    requires_schedule1_condition: bool = False
+    dpv: str | None = None
+
+
+@dataclass(frozen=True)
+class StatutoryGateway:
+    """A statute or common-law power that gives a duty or power to share."""
+
+    id: str
+    label: str
+    description: str
+    citation: str
+    kind: GatewayKind
+    dpv: str | None = None
+
+
+VocabularyTerm = (
+    DataCategory
+    | Purpose
+    | OrganisationType
+    | DataSubjectType
+    | Art6Basis
+    | Art9Condition
+    | Schedule1Condition
+    | Art10Route
+    | StatutoryGateway
+)
+
+
+_T = TypeVar("_T", bound=VocabularyTerm)
+
+
+def _index(terms: Iterable[_T]) -> dict[str, _T]:
+    return {term.id: term for term in terms}
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """All controlled terms of one vocabulary version, indexed by id."""
+
+    version: str
+    data_categories: Mapping[str, DataCategory]
+    purposes: Mapping[str, Purpose]
+    organisation_types: Mapping[str, OrganisationType]
+    data_subject_types: Mapping[str, DataSubjectType]
+    art6_bases: Mapping[str, Art6Basis]
+    art9_conditions: Mapping[str, Art9Condition]
+    schedule1_conditions: Mapping[str, Schedule1Condition]
+    art10_routes: Mapping[str, Art10Route]
+    statutory_gateways: Mapping[str, StatutoryGateway]
+    _ancestors: Mapping[str, frozenset[str]] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        ancestors: dict[str, frozenset[str]] = {}
+        for category_id in self.data_categories:
+            chain: list[str] = []
+            current: str | None = category_id
+            while current is not None:
+                if current in chain:
+                    raise ValueError(f"data category hierarchy has a cycle through {current!r}")
+                chain.append(current)
+                parent = self.data_categories[current].parent if current in self.data_categories else None
+                current = parent
+            ancestors[category_id] = frozenset(chain)
+        object.__setattr__(self, "_ancestors", ancestors)
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        version: str,
+        data_categories: Iterable[DataCategory] = (),
+        purposes: Iterable[Purpose] = (),
+        organisation_types: Iterable[OrganisationType] = (),
+        data_subject_types: Iterable[DataSubjectType] = (),
+        art6_bases: Iterable[Art6Basis] = (),
+        art9_conditions: Iterable[Art9Condition] = (),
+        schedule1_conditions: Iterable[Schedule1Condition] = (),
+        art10_routes: Iterable[Art10Route] = (),
+        statutory_gateways: Iterable[StatutoryGateway] = (),
+    ) -> Vocabulary:
+        """Index lists of terms into a vocabulary."""
+        return cls(
+            version=version,
+            data_categories=_index(data_categories),
+            purposes=_index(purposes),
+            organisation_types=_index(organisation_types),
+            data_subject_types=_index(data_subject_types),
+            art6_bases=_index(art6_bases),
+            art9_conditions=_index(art9_conditions),
+            schedule1_conditions=_index(schedule1_conditions),
+            art10_routes=_index(art10_routes),
+            statutory_gateways=_index(statutory_gateways),
+        )
+
+    def ancestors_of(self, category_id: str) -> frozenset[str]:
+        """The category itself and every category above it."""
+        return self._ancestors.get(category_id, frozenset({category_id}))
+
+    def permits(self, permitted_category: str, requested_category: str) -> bool:
+        """True when a flow permitting ``permitted_category`` permits ``requested_category``."""
+        return permitted_category in self.ancestors_of(requested_category)
+
+    def descendants_of(self, category_id: str) -> frozenset[str]:
+        """The category itself and every category below it."""
+        return frozenset(c for c, above in self._ancestors.items() if category_id in above)
+
+    def is_special_category(self, category_id: str) -> bool:
+        """True for UK GDPR Art 9 data, including anything below a special category."""
+        return any(
+            self.data_categories[c].special_category
+            for c in self.ancestors_of(category_id)
+            if c in self.data_categories
+        )
+
+    def is_criminal_offence(self, category_id: str) -> bool:
+        """True for Art 10 / DPA 2018 s11(2) data, including anything below such a category."""
+        return any(
+            self.data_categories[c].criminal_offence
+            for c in self.ancestors_of(category_id)
+            if c in self.data_categories
+        )
+
+    def term_sets(self) -> dict[str, Mapping[str, VocabularyTerm]]:
+        """Every term set by its name in the vocabulary file."""
+        return {
+            "data_categories": self.data_categories,
+            "purposes": self.purposes,
+            "organisation_types": self.organisation_types,
+            "data_subject_types": self.data_subject_types,
+            "art6_bases": self.art6_bases,
+            "art9_conditions": self.art9_conditions,
+            "schedule1_conditions": self.schedule1_conditions,
+            "art10_routes": self.art10_routes,
+            "statutory_gateways": self.statutory_gateways,
+        }

@@ -1,0 +1,1 @@
+"""The boundary between outside data (YAML, JSON, API bodies) and the domain."""
