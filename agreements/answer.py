@@ -1,0 +1,175 @@
+"""The checker's answer: a decision, reasons with stable codes and citations, obligations, escalations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Decision(StrEnum):
+    """The three outcomes: the law has more than two (domain reference §0.3)."""
+
+    COVERED = "covered"
+    NOT_COVERED = "not_covered"
+    ESCALATE = "escalate"
+
+
+class Code(StrEnum):
+    """Stable reason codes, like a linter's; the API, the page and the PDF all show them."""
+
+    # The question itself
+    UNKNOWN_TERM = "UNKNOWN_TERM"
+    # Emergency
+    EMERGENCY_SHARE_NOW = "EMERGENCY_SHARE_NOW"
+    # Finding agreements
+    NO_AGREEMENT_FOR_DISCLOSER = "NO_AGREEMENT_FOR_DISCLOSER"
+    AGREEMENT_NOT_YET_IN_FORCE = "AGREEMENT_NOT_YET_IN_FORCE"
+    AGREEMENT_NOT_ACTIVE = "AGREEMENT_NOT_ACTIVE"
+    AGREEMENT_EXPIRED = "AGREEMENT_EXPIRED"
+    AGREEMENT_REVIEW_LAPSED = "AGREEMENT_REVIEW_LAPSED"
+    AGREEMENT_REVIEW_OVERDUE = "AGREEMENT_REVIEW_OVERDUE"
+    DISCLOSER_NOT_PARTY = "DISCLOSER_NOT_PARTY"
+    DISCLOSER_NOT_SIGNED = "DISCLOSER_NOT_SIGNED"
+    RECIPIENT_NOT_PARTY = "RECIPIENT_NOT_PARTY"
+    RECIPIENT_NOT_SIGNED = "RECIPIENT_NOT_SIGNED"
+    RECIPIENT_OUTSIDE_REGISTRY = "RECIPIENT_OUTSIDE_REGISTRY"
+    # Matching a flow
+    FLOW_MATCHED = "FLOW_MATCHED"
+    FLOW_NOT_FOUND = "FLOW_NOT_FOUND"
+    FLOW_PURPOSE_MISMATCH = "FLOW_PURPOSE_MISMATCH"
+    FLOW_DATA_SUBJECT_MISMATCH = "FLOW_DATA_SUBJECT_MISMATCH"
+    FLOW_CATEGORY_EXCEEDS = "FLOW_CATEGORY_EXCEEDS"
+    # Article 6
+    ART6_BASIS = "ART6_BASIS"
+    ART6_BASIS_MISSING = "ART6_BASIS_MISSING"
+    ART6_NOT_FOR_PUBLIC_AUTHORITY = "ART6_NOT_FOR_PUBLIC_AUTHORITY"
+    ART6_CONSENT_NOT_OBTAINED = "ART6_CONSENT_NOT_OBTAINED"
+    ART6_VITAL_INTERESTS_NOT_LIFE_OR_DEATH = "ART6_VITAL_INTERESTS_NOT_LIFE_OR_DEATH"
+    AUTHORISED_BY_LAW = "AUTHORISED_BY_LAW"
+    # Article 9 and Schedule 1
+    ART9_CONDITION = "ART9_CONDITION"
+    ART9_CONDITION_MISSING = "ART9_CONDITION_MISSING"
+    ART9_EXPLICIT_CONSENT_NOT_OBTAINED = "ART9_EXPLICIT_CONSENT_NOT_OBTAINED"
+    ART9_VITAL_INTERESTS_CAPABLE_OF_CONSENT = "ART9_VITAL_INTERESTS_CAPABLE_OF_CONSENT"
+    ART9_HEALTH_CARE_NOT_PROFESSIONAL = "ART9_HEALTH_CARE_NOT_PROFESSIONAL"
+    SCH1_CONDITION_MISSING = "SCH1_CONDITION_MISSING"
+    SCH1_WRONG_PART = "SCH1_WRONG_PART"
+    SCH1_PARA18_NOT_ELIGIBLE = "SCH1_PARA18_NOT_ELIGIBLE"
+    SCH1_WITHOUT_CONSENT_ONLY = "SCH1_WITHOUT_CONSENT_ONLY"
+    APD_MISSING = "APD_MISSING"
+    APD_NOT_NEEDED_COMPETENT_AUTHORITY = "APD_NOT_NEEDED_COMPETENT_AUTHORITY"
+    # Article 10
+    ART10_ROUTE = "ART10_ROUTE"
+    ART10_ROUTE_MISSING = "ART10_ROUTE_MISSING"
+    ART10_OFFICIAL_AUTHORITY_NOT_AVAILABLE = "ART10_OFFICIAL_AUTHORITY_NOT_AVAILABLE"
+    # Consent
+    CONSENT_OBTAINED = "CONSENT_OBTAINED"
+    CONSENT_NOT_USED = "CONSENT_NOT_USED"
+    CONSENT_REQUIRED = "CONSENT_REQUIRED"
+    CONSENT_OVERRIDE_GROUND = "CONSENT_OVERRIDE_GROUND"
+    CONSENT_NO_OVERRIDE_GROUND = "CONSENT_NO_OVERRIDE_GROUND"
+    CONSENT_GROUND_NOT_IN_AGREEMENT = "CONSENT_GROUND_NOT_IN_AGREEMENT"
+    CAPACITOUS_REFUSAL_RESPECTED = "CAPACITOUS_REFUSAL_RESPECTED"
+    # Restrictions
+    PURPOSE_PROHIBITED = "PURPOSE_PROHIBITED"
+    PANEL_DECISION_RESERVED = "PANEL_DECISION_RESERVED"
+    ONWARD_DISCLOSURE_PROHIBITED = "ONWARD_DISCLOSURE_PROHIBITED"
+    ONWARD_DISCLOSURE_NEEDS_ORIGINATOR_CONSENT = "ONWARD_DISCLOSURE_NEEDS_ORIGINATOR_CONSENT"
+    # Outcomes outside or beside agreements
+    AGREEMENT_WOULD_COVER_BUT_NOT_ACTIVE = "AGREEMENT_WOULD_COVER_BUT_NOT_ACTIVE"
+    STATUTORY_DUTY_CHILD_PROTECTION = "STATUTORY_DUTY_CHILD_PROTECTION"
+    STATUTORY_DUTY_ADULT_SAFEGUARDING = "STATUTORY_DUTY_ADULT_SAFEGUARDING"
+    STATUTORY_REQUEST_SAFEGUARDING_ADULTS_BOARD = "STATUTORY_REQUEST_SAFEGUARDING_ADULTS_BOARD"
+    DISCLOSURE_SCHEME_POLICE_PROCESS = "DISCLOSURE_SCHEME_POLICE_PROCESS"
+    MAPPA_PROCESS = "MAPPA_PROCESS"
+    PUBLIC_INTEREST_CASE = "PUBLIC_INTEREST_CASE"
+    DECEASED_PERSON = "DECEASED_PERSON"
+    NO_ROUTE = "NO_ROUTE"
+
+
+class EscalateTo(StrEnum):
+    """Who decides when the checker cannot."""
+
+    CALDICOTT_GUARDIAN = "caldicott_guardian"
+    DATA_PROTECTION_OFFICER = "data_protection_officer"
+    DESIGNATED_SAFEGUARDING_LEAD = "designated_safeguarding_lead"
+    MAPPA_MEETING = "mappa_meeting"
+    MARAC = "marac"
+    POLICE_DISCLOSURE_SCHEME = "police_disclosure_scheme"
+    ORIGINATING_AGENCY = "originating_agency"
+    AGREEMENT_OWNER = "agreement_owner"
+    PANEL = "panel"
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Where a reason comes from: the agreement version and flow, and the legal provision."""
+
+    agreement_id: str | None = None
+    version: str | None = None
+    revision: int | None = None
+    flow_id: str | None = None
+    provision: str | None = None
+
+
+@dataclass(frozen=True)
+class Reason:
+    """One reason for the decision: a stable code, a plain-English message, a citation."""
+
+    code: Code
+    message: str
+    citation: Citation = Citation()
+
+
+@dataclass(frozen=True)
+class Obligation:
+    """Something the practitioner must do if they share."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """Who to take the decision to, and why."""
+
+    to: EscalateTo
+    why: str
+    contact: str | None = None
+
+
+@dataclass(frozen=True)
+class AgreementEvaluation:
+    """How one agreement fared against the question."""
+
+    agreement_id: str
+    version: str | None
+    revision: int | None
+    status_on_date: str
+    covers: bool
+    flow_id: str | None
+    failures: tuple[Reason, ...]
+    passes: tuple[Reason, ...]
+    would_make_covered: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ShareAnswer:
+    """The checker's whole answer to a share question."""
+
+    decision: Decision
+    summary: str
+    reasons: tuple[Reason, ...]
+    obligations: tuple[Obligation, ...]
+    escalations: tuple[Escalation, ...]
+    evaluations: tuple[AgreementEvaluation, ...]
+    nearest: AgreementEvaluation | None = None
+    route: str | None = None
+
+    def codes(self) -> frozenset[str]:
+        """Every reason code in the answer and in the agreements evaluated."""
+        found = {r.code.value for r in self.reasons}
+        for evaluation in self.evaluations:
+            found.update(r.code.value for r in evaluation.failures)
+            found.update(r.code.value for r in evaluation.passes)
+        return frozenset(found)

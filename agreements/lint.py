@@ -1,0 +1,334 @@
+"""Agreement lint: defects the checker would trip on, found before a practitioner does.
+
+Validation (``agreements.validation``) decides whether a record can be stored; the lint
+decides whether it works in law. Each finding has a stable code, a severity, the path
+inside the agreement and a message; errors stop sharing under the agreement, warnings
+are worth fixing at the next review.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from itertools import combinations
+
+from agreements.checker import SCH1_PREVENTING_UNLAWFUL_ACTS, SCH1_SAFEGUARDING, add_months
+from agreements.model import (
+    Agreement,
+    AgreementStatus,
+    Art6Entry,
+    Art9Entry,
+    Art10Entry,
+    Endpoint,
+    Flow,
+    Organisation,
+    Restrictions,
+)
+from agreements.vocabulary import Vocabulary
+
+
+class Severity(StrEnum):
+    """How much a finding matters."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+class LintCode(StrEnum):
+    """Stable lint codes."""
+
+    FLOW_NAMES_NON_PARTY = "FLOW_NAMES_NON_PARTY"
+    SPECIAL_CATEGORY_WITHOUT_ART9 = "SPECIAL_CATEGORY_WITHOUT_ART9"
+    CRIMINAL_DATA_WITHOUT_ART10 = "CRIMINAL_DATA_WITHOUT_ART10"
+    ART9_WITHOUT_SCHEDULE1 = "ART9_WITHOUT_SCHEDULE1"
+    SCHEDULE1_WRONG_PART = "SCHEDULE1_WRONG_PART"
+    SCHEDULE1_WITHOUT_APD = "SCHEDULE1_WITHOUT_APD"
+    PUBLIC_AUTHORITY_LEGITIMATE_INTERESTS = "PUBLIC_AUTHORITY_LEGITIMATE_INTERESTS"
+    PURPOSE_WITHOUT_LAWFUL_BASIS = "PURPOSE_WITHOUT_LAWFUL_BASIS"
+    ACTIVE_BUT_EXPIRED = "ACTIVE_BUT_EXPIRED"
+    ACTIVE_BUT_LAPSED = "ACTIVE_BUT_LAPSED"
+    ACTIVE_BUT_UNSIGNED = "ACTIVE_BUT_UNSIGNED"
+    CONTRADICTORY_RESTRICTIONS = "CONTRADICTORY_RESTRICTIONS"
+    PARA18_FOR_ADULTS_WITHOUT_CARE_NEEDS = "PARA18_FOR_ADULTS_WITHOUT_CARE_NEEDS"
+    NO_REVIEW_DATE = "NO_REVIEW_DATE"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One lint finding."""
+
+    code: LintCode
+    severity: Severity
+    path: str
+    message: str
+
+
+def _applies_to(entry: Art6Entry | Art9Entry | Art10Entry, purpose: str, party: str) -> bool:
+    return (not entry.purposes or purpose in entry.purposes) and (not entry.parties or party in entry.parties)
+
+
+def _bases(agreement: Agreement, flow: Flow, article: str) -> tuple[Art6Entry | Art9Entry | Art10Entry, ...]:
+    flow_level = getattr(flow.lawful_bases, article) if flow.lawful_bases else ()
+    chosen: tuple[Art6Entry | Art9Entry | Art10Entry, ...] = flow_level or getattr(agreement.lawful_bases, article)
+    return chosen
+
+
+def _senders(agreement: Agreement, flow: Flow, organisations: Mapping[str, Organisation]) -> list[str]:
+    """The parties that can send along a flow."""
+    senders: list[str] = []
+    for party in agreement.parties:
+        organisation = organisations.get(party.organisation_id)
+        for endpoint in flow.source:
+            if (
+                endpoint.any_party
+                or endpoint.organisation == party.organisation_id
+                or (organisation is not None and endpoint.organisation_type == organisation.type)
+            ):
+                senders.append(party.organisation_id)
+                break
+    return senders
+
+
+def _recipients_all_competent(agreement: Agreement, flow: Flow, organisations: Mapping[str, Organisation]) -> bool:
+    recipients = [
+        p
+        for p in agreement.parties
+        if any(
+            e.any_party
+            or e.organisation == p.organisation_id
+            or (p.organisation_id in organisations and e.organisation_type == organisations[p.organisation_id].type)
+            for e in flow.recipient
+        )
+    ]
+    return bool(recipients) and all(p.competent_authority for p in recipients)
+
+
+def _endpoints_overlap(left: tuple[Endpoint, ...], right: tuple[Endpoint, ...]) -> bool:
+    for a in left:
+        for b in right:
+            # A named organisation and a type it belongs to may also overlap; counting only identical
+            # endpoints keeps the lint quiet on ordinary agreements at the cost of missing that case.
+            if a.any_party or b.any_party or a == b:
+                return True
+    return False
+
+
+def _categories_overlap(vocabulary: Vocabulary, left: Iterable[str], right: Iterable[str]) -> bool:
+    right_set = list(right)
+    return any(vocabulary.permits(a, b) or vocabulary.permits(b, a) for a in left for b in right_set)
+
+
+def _contradiction(first: Restrictions, second: Restrictions, shared_purposes: set[str]) -> str | None:
+    if first.onward_disclosure is not second.onward_disclosure:
+        return (
+            f"onward disclosure is {first.onward_disclosure.value.replace('_', ' ')} in one and "
+            f"{second.onward_disclosure.value.replace('_', ' ')} in the other"
+        )
+    prohibited_here = shared_purposes & (set(first.prohibited_purposes) ^ set(second.prohibited_purposes))
+    if prohibited_here:
+        return f"one prohibits {', '.join(sorted(prohibited_here))} and the other allows it"
+    reserved_first = {(r.purpose, r.decided_by) for r in first.reserved_decisions if r.purpose in shared_purposes}
+    reserved_second = {(r.purpose, r.decided_by) for r in second.reserved_decisions if r.purpose in shared_purposes}
+    if reserved_first != reserved_second:
+        return "they reserve decisions on the same purpose to different panels"
+    return None
+
+
+def lint_agreement(
+    agreement: Agreement,
+    vocabulary: Vocabulary,
+    organisations: Mapping[str, Organisation],
+    as_of: date,
+    *,
+    grace_months: int | None = None,
+) -> list[Finding]:
+    """Every finding for one agreement on ``as_of``, sorted by path then code."""
+    findings: list[Finding] = []
+
+    def add(code: LintCode, severity: Severity, path: str, message: str) -> None:
+        findings.append(Finding(code, severity, path, message))
+
+    parties = {p.organisation_id: p for p in agreement.parties}
+    grace = grace_months if grace_months is not None else agreement.review.lapse_grace_months
+
+    # Status against the calendar.
+    if agreement.status is AgreementStatus.ACTIVE:
+        if agreement.expires_on is not None and agreement.expires_on < as_of:
+            add(
+                LintCode.ACTIVE_BUT_EXPIRED,
+                Severity.ERROR,
+                "status",
+                f"marked active but expired on {agreement.expires_on}",
+            )
+        if agreement.review_due is not None and add_months(agreement.review_due, grace) < as_of:
+            add(
+                LintCode.ACTIVE_BUT_LAPSED,
+                Severity.ERROR,
+                "status",
+                f"marked active but review was due {agreement.review_due} "
+                f"and the {grace}-month grace period has passed",
+            )
+        for index, party in enumerate(agreement.parties):
+            if not party.signed_on_or_before(as_of):
+                add(
+                    LintCode.ACTIVE_BUT_UNSIGNED,
+                    Severity.WARNING,
+                    f"parties[{index}].signatory",
+                    f"{party.organisation_id} has not signed; no share to or from it is covered",
+                )
+    if agreement.review_due is None:
+        add(LintCode.NO_REVIEW_DATE, Severity.WARNING, "review_due", "no review date: the agreement can never lapse")
+
+    # Art 6: every purpose needs a basis, and public authorities cannot use (ea) or (f) for their tasks.
+    for index, agreement_purpose in enumerate(agreement.purposes):
+        purpose_id = agreement_purpose.purpose
+        agreement_level = [e for e in agreement.lawful_bases.art6 if not e.purposes or purpose_id in e.purposes]
+        flow_level = [
+            e
+            for f in agreement.flows
+            if f.lawful_bases is not None
+            for e in f.lawful_bases.art6
+            if not e.purposes or purpose_id in e.purposes
+        ]
+        if not agreement_level and not flow_level:
+            add(
+                LintCode.PURPOSE_WITHOUT_LAWFUL_BASIS,
+                Severity.ERROR,
+                f"purposes[{index}]",
+                f"no Art 6 basis is stated for {purpose_id!r}",
+            )
+    art6_places = [("lawful_bases", agreement.lawful_bases.art6)] + [
+        (f"flows[{i}].lawful_bases", f.lawful_bases.art6) for i, f in enumerate(agreement.flows) if f.lawful_bases
+    ]
+    for prefix, art6_entries in art6_places:
+        for index, art6 in enumerate(art6_entries):
+            basis = vocabulary.art6_bases.get(art6.basis)
+            if basis is None or basis.public_authority_may_rely_for_tasks:
+                continue
+            covered = art6.parties or tuple(parties)
+            public = sorted(p for p in covered if p in parties and parties[p].public_authority)
+            if public:
+                add(
+                    LintCode.PUBLIC_AUTHORITY_LEGITIMATE_INTERESTS,
+                    Severity.ERROR,
+                    f"{prefix}.art6[{index}]",
+                    f"{basis.citation} applies to public authorities ({', '.join(public)}), which cannot rely on it "
+                    "for their tasks; limit it to the non-public parties with 'parties'",
+                )
+
+    # Flows: parties, special category and criminal offence data, Schedule 1 and APDs.
+    for index, flow in enumerate(agreement.flows):
+        here = f"flows[{index}]"
+        for end, endpoints in (("from", flow.source), ("to", flow.recipient)):
+            for e_index, endpoint in enumerate(endpoints):
+                if endpoint.organisation is not None and endpoint.organisation not in parties:
+                    add(
+                        LintCode.FLOW_NAMES_NON_PARTY,
+                        Severity.ERROR,
+                        f"{here}.{end}[{e_index}]",
+                        f"flow {flow.id} names {endpoint.organisation!r}, which is not a party",
+                    )
+        special = [c for c in flow.data_categories if vocabulary.is_special_category(c)]
+        criminal = [c for c in flow.data_categories if vocabulary.is_criminal_offence(c)]
+        senders = _senders(agreement, flow, organisations)
+        for article, categories, code in (
+            ("art9", special, LintCode.SPECIAL_CATEGORY_WITHOUT_ART9),
+            ("art10", criminal, LintCode.CRIMINAL_DATA_WITHOUT_ART10),
+        ):
+            if not categories:
+                continue
+            entries = _bases(agreement, flow, article)
+            own = flow.lawful_bases is not None and bool(getattr(flow.lawful_bases, article))
+            bases_path = f"{here}.lawful_bases" if own else "lawful_bases"
+            for purpose in flow.purposes:
+                for sender in senders:
+                    if not any(_applies_to(e, purpose, sender) for e in entries):
+                        add(
+                            code,
+                            Severity.ERROR,
+                            here,
+                            f"flow {flow.id} carries {', '.join(categories)} for {purpose!r} from {sender}, "
+                            f"but no {'Art 9(2) condition' if article == 'art9' else 'Art 10 route'} applies",
+                        )
+            for e_index, entry in enumerate(entries):
+                schedule1_id: str | None = getattr(entry, "schedule1", None)
+                entry_path = f"{bases_path}.{article}[{e_index}]"
+                if isinstance(entry, Art9Entry):
+                    condition = vocabulary.art9_conditions.get(entry.condition)
+                    required_part = condition.requires_schedule1_part if condition else None
+                    if required_part is not None and schedule1_id is None:
+                        add(
+                            LintCode.ART9_WITHOUT_SCHEDULE1,
+                            Severity.ERROR,
+                            entry_path,
+                            f"{condition.citation if condition else entry.condition} needs a Schedule 1 Part "
+                            f"{required_part.value} condition (DPA 2018 s10)",
+                        )
+                    schedule1 = vocabulary.schedule1_conditions.get(schedule1_id) if schedule1_id else None
+                    if required_part is not None and schedule1 is not None and schedule1.part is not required_part:
+                        add(
+                            LintCode.SCHEDULE1_WRONG_PART,
+                            Severity.ERROR,
+                            entry_path,
+                            f"{entry.condition} needs Part {required_part.value}; {schedule1.citation} is in "
+                            f"Part {schedule1.part.value}",
+                        )
+                schedule1 = vocabulary.schedule1_conditions.get(schedule1_id) if schedule1_id else None
+                if schedule1 is None or not schedule1.apd_required:
+                    continue
+                if schedule1.id == SCH1_PREVENTING_UNLAWFUL_ACTS and _recipients_all_competent(
+                    agreement, flow, organisations
+                ):
+                    continue
+                for sender in senders:
+                    party = parties[sender]
+                    if any(_applies_to(entry, p, sender) for p in flow.purposes) and not party.apd_reference:
+                        add(
+                            LintCode.SCHEDULE1_WITHOUT_APD,
+                            Severity.ERROR,
+                            entry_path,
+                            f"{sender} relies on {schedule1.citation} for flow {flow.id} but has no appropriate "
+                            "policy document on file",
+                        )
+                # The protected individual may differ from the data subject (para 18(4)): data about a parent
+                # can protect a child. Only a flow with nobody para 18 can protect is a defect.
+                protectable = any(
+                    vocabulary.data_subject_types[s].child or s == "adult-at-risk"
+                    for s in flow.data_subjects
+                    if s in vocabulary.data_subject_types
+                )
+                if schedule1.id == SCH1_SAFEGUARDING and not protectable:
+                    add(
+                        LintCode.PARA18_FOR_ADULTS_WITHOUT_CARE_NEEDS,
+                        Severity.WARNING,
+                        entry_path,
+                        f"flow {flow.id} relies on para 18 but is about no child or adult at risk; para 18 covers an "
+                        "adult only with care and support needs who cannot protect themselves — use para 10 or 6",
+                    )
+
+    # Overlapping flows whose restrictions contradict each other.
+    for (_, first), (j, second) in combinations(enumerate(agreement.flows), 2):
+        shared_purposes = set(first.purposes) & set(second.purposes)
+        if not shared_purposes or not set(first.data_subjects) & set(second.data_subjects):
+            continue
+        if not (
+            _endpoints_overlap(first.source, second.source) and _endpoints_overlap(first.recipient, second.recipient)
+        ):
+            continue
+        if not _categories_overlap(vocabulary, first.data_categories, second.data_categories):
+            continue
+        reason = _contradiction(
+            first.restrictions or agreement.restrictions, second.restrictions or agreement.restrictions, shared_purposes
+        )
+        if reason:
+            add(
+                LintCode.CONTRADICTORY_RESTRICTIONS,
+                Severity.ERROR,
+                f"flows[{j}]",
+                f"flows {first.id} and {second.id} overlap but their restrictions contradict: {reason}",
+            )
+
+    unique = {(f.path, f.code, f.message): f for f in findings}
+    return sorted(unique.values(), key=lambda f: (f.path, f.code.value, f.message))
