@@ -26,7 +26,7 @@ from agreements.model import (
     Organisation,
     Restrictions,
 )
-from agreements.vocabulary import Vocabulary
+from agreements.vocabulary import Schedule1Condition, Vocabulary
 
 
 class Severity(StrEnum):
@@ -75,44 +75,34 @@ def _bases(agreement: Agreement, flow: Flow, article: str) -> tuple[Art6Entry | 
     return chosen
 
 
-def _senders(agreement: Agreement, flow: Flow, organisations: Mapping[str, Organisation]) -> list[str]:
-    """The parties that can send along a flow."""
-    senders: list[str] = []
+def _parties_at(
+    agreement: Agreement, endpoints: tuple[Endpoint, ...], organisations: Mapping[str, Organisation]
+) -> list[str]:
+    """The parties an end of a flow can be."""
+    found: list[str] = []
     for party in agreement.parties:
         organisation = organisations.get(party.organisation_id)
-        for endpoint in flow.source:
+        for endpoint in endpoints:
             if (
                 endpoint.any_party
                 or endpoint.organisation == party.organisation_id
                 or (organisation is not None and endpoint.organisation_type == organisation.type)
             ):
-                senders.append(party.organisation_id)
+                found.append(party.organisation_id)
                 break
-    return senders
+    return found
+
+
+def _pairs(agreement: Agreement, flow: Flow, organisations: Mapping[str, Organisation]) -> set[tuple[str, str]]:
+    """Every (sender, recipient) pair of distinct parties a flow allows."""
+    recipients = _parties_at(agreement, flow.recipient, organisations)
+    return {(s, r) for s in _parties_at(agreement, flow.source, organisations) for r in recipients if s != r}
 
 
 def _recipients_all_competent(agreement: Agreement, flow: Flow, organisations: Mapping[str, Organisation]) -> bool:
-    recipients = [
-        p
-        for p in agreement.parties
-        if any(
-            e.any_party
-            or e.organisation == p.organisation_id
-            or (p.organisation_id in organisations and e.organisation_type == organisations[p.organisation_id].type)
-            for e in flow.recipient
-        )
-    ]
-    return bool(recipients) and all(p.competent_authority for p in recipients)
-
-
-def _endpoints_overlap(left: tuple[Endpoint, ...], right: tuple[Endpoint, ...]) -> bool:
-    for a in left:
-        for b in right:
-            # A named organisation and a type it belongs to may also overlap; counting only identical
-            # endpoints keeps the lint quiet on ordinary agreements at the cost of missing that case.
-            if a.any_party or b.any_party or a == b:
-                return True
-    return False
+    parties = {p.organisation_id: p for p in agreement.parties}
+    recipients = _parties_at(agreement, flow.recipient, organisations)
+    return bool(recipients) and all(parties[r].competent_authority for r in recipients)
 
 
 def _categories_overlap(vocabulary: Vocabulary, left: Iterable[str], right: Iterable[str]) -> bool:
@@ -134,6 +124,118 @@ def _contradiction(first: Restrictions, second: Restrictions, shared_purposes: s
     if reserved_first != reserved_second:
         return "they reserve decisions on the same purpose to different panels"
     return None
+
+
+def _legal_findings(
+    agreement: Agreement,
+    flow: Flow,
+    here: str,
+    vocabulary: Vocabulary,
+    organisations: Mapping[str, Organisation],
+) -> list[Finding]:
+    """Art 9 and Art 10 findings for one flow: a condition for every sender and purpose, Sch 1, APDs."""
+    findings: list[Finding] = []
+    parties = {p.organisation_id: p for p in agreement.parties}
+    senders = _parties_at(agreement, flow.source, organisations)
+    special = [c for c in flow.data_categories if vocabulary.is_special_category(c)]
+    criminal = [c for c in flow.data_categories if vocabulary.is_criminal_offence(c)]
+    for article, categories, code in (
+        ("art9", special, LintCode.SPECIAL_CATEGORY_WITHOUT_ART9),
+        ("art10", criminal, LintCode.CRIMINAL_DATA_WITHOUT_ART10),
+    ):
+        if not categories:
+            continue
+        entries = _bases(agreement, flow, article)
+        own = flow.lawful_bases is not None and bool(getattr(flow.lawful_bases, article))
+        bases_path = f"{here}.lawful_bases" if own else "lawful_bases"
+        for purpose in flow.purposes:
+            for sender in senders:
+                if not any(_applies_to(e, purpose, sender) for e in entries):
+                    what = "Art 9(2) condition" if article == "art9" else "Art 10 route"
+                    findings.append(
+                        Finding(
+                            code,
+                            Severity.ERROR,
+                            here,
+                            f"flow {flow.id} carries {', '.join(categories)} for {purpose!r} from {sender}, "
+                            f"but no {what} applies",
+                        )
+                    )
+        routes: list[str] = []
+        for e_index, entry in enumerate(entries):
+            if not any(_applies_to(entry, p, sender) for p in flow.purposes for sender in senders):
+                continue
+            entry_path = f"{bases_path}.{article}[{e_index}]"
+            schedule1_id: str | None = getattr(entry, "schedule1", None)
+            schedule1 = vocabulary.schedule1_conditions.get(schedule1_id) if schedule1_id else None
+            if isinstance(entry, Art9Entry):
+                findings.extend(_schedule1_part_findings(entry, schedule1, entry_path, vocabulary))
+            routes.append(schedule1.id if schedule1 is not None else entry_path)
+            if schedule1 is None or not schedule1.apd_required:
+                continue
+            if schedule1.id == SCH1_PREVENTING_UNLAWFUL_ACTS and _recipients_all_competent(
+                agreement, flow, organisations
+            ):
+                continue  # para 10(2): no APD for a disclosure to a competent authority
+            for sender in senders:
+                if any(_applies_to(entry, p, sender) for p in flow.purposes) and not parties[sender].apd_reference:
+                    findings.append(
+                        Finding(
+                            LintCode.SCHEDULE1_WITHOUT_APD,
+                            Severity.ERROR,
+                            entry_path,
+                            f"{sender} relies on {schedule1.citation} for flow {flow.id} but has no appropriate "
+                            "policy document on file",
+                        )
+                    )
+        # The protected individual may differ from the data subject (para 18(4)): data about a parent can
+        # protect a child. A defect only when para 18 is the flow's sole route and it is about nobody it protects.
+        protectable = any(
+            vocabulary.data_subject_types[s].child or s == "adult-at-risk"
+            for s in flow.data_subjects
+            if s in vocabulary.data_subject_types
+        )
+        if routes and set(routes) == {SCH1_SAFEGUARDING} and not protectable:
+            findings.append(
+                Finding(
+                    LintCode.PARA18_FOR_ADULTS_WITHOUT_CARE_NEEDS,
+                    Severity.WARNING,
+                    here,
+                    f"flow {flow.id} relies only on para 18 but is about no child or adult at risk; para 18 covers "
+                    "an adult only with care and support needs who cannot protect themselves — add para 10 or 6",
+                )
+            )
+    return findings
+
+
+def _schedule1_part_findings(
+    entry: Art9Entry, schedule1: Schedule1Condition | None, entry_path: str, vocabulary: Vocabulary
+) -> list[Finding]:
+    """An Art 9(2) condition that DPA 2018 s10 ties to a Schedule 1 part needs a condition from that part."""
+    condition = vocabulary.art9_conditions.get(entry.condition)
+    required_part = condition.requires_schedule1_part if condition else None
+    if condition is None or required_part is None:
+        return []
+    if schedule1 is None:
+        return [
+            Finding(
+                LintCode.ART9_WITHOUT_SCHEDULE1,
+                Severity.ERROR,
+                entry_path,
+                f"{condition.citation} needs a Schedule 1 Part {required_part.value} condition (DPA 2018 s10)",
+            )
+        ]
+    if schedule1.part is not required_part:
+        return [
+            Finding(
+                LintCode.SCHEDULE1_WRONG_PART,
+                Severity.ERROR,
+                entry_path,
+                f"{condition.citation} needs Part {required_part.value}; {schedule1.citation} is in "
+                f"Part {schedule1.part.value}",
+            )
+        ]
+    return []
 
 
 def lint_agreement(
@@ -230,92 +332,14 @@ def lint_agreement(
                         f"{here}.{end}[{e_index}]",
                         f"flow {flow.id} names {endpoint.organisation!r}, which is not a party",
                     )
-        special = [c for c in flow.data_categories if vocabulary.is_special_category(c)]
-        criminal = [c for c in flow.data_categories if vocabulary.is_criminal_offence(c)]
-        senders = _senders(agreement, flow, organisations)
-        for article, categories, code in (
-            ("art9", special, LintCode.SPECIAL_CATEGORY_WITHOUT_ART9),
-            ("art10", criminal, LintCode.CRIMINAL_DATA_WITHOUT_ART10),
-        ):
-            if not categories:
-                continue
-            entries = _bases(agreement, flow, article)
-            own = flow.lawful_bases is not None and bool(getattr(flow.lawful_bases, article))
-            bases_path = f"{here}.lawful_bases" if own else "lawful_bases"
-            for purpose in flow.purposes:
-                for sender in senders:
-                    if not any(_applies_to(e, purpose, sender) for e in entries):
-                        add(
-                            code,
-                            Severity.ERROR,
-                            here,
-                            f"flow {flow.id} carries {', '.join(categories)} for {purpose!r} from {sender}, "
-                            f"but no {'Art 9(2) condition' if article == 'art9' else 'Art 10 route'} applies",
-                        )
-            for e_index, entry in enumerate(entries):
-                schedule1_id: str | None = getattr(entry, "schedule1", None)
-                entry_path = f"{bases_path}.{article}[{e_index}]"
-                if isinstance(entry, Art9Entry):
-                    condition = vocabulary.art9_conditions.get(entry.condition)
-                    required_part = condition.requires_schedule1_part if condition else None
-                    if required_part is not None and schedule1_id is None:
-                        add(
-                            LintCode.ART9_WITHOUT_SCHEDULE1,
-                            Severity.ERROR,
-                            entry_path,
-                            f"{condition.citation if condition else entry.condition} needs a Schedule 1 Part "
-                            f"{required_part.value} condition (DPA 2018 s10)",
-                        )
-                    schedule1 = vocabulary.schedule1_conditions.get(schedule1_id) if schedule1_id else None
-                    if required_part is not None and schedule1 is not None and schedule1.part is not required_part:
-                        add(
-                            LintCode.SCHEDULE1_WRONG_PART,
-                            Severity.ERROR,
-                            entry_path,
-                            f"{entry.condition} needs Part {required_part.value}; {schedule1.citation} is in "
-                            f"Part {schedule1.part.value}",
-                        )
-                schedule1 = vocabulary.schedule1_conditions.get(schedule1_id) if schedule1_id else None
-                if schedule1 is None or not schedule1.apd_required:
-                    continue
-                if schedule1.id == SCH1_PREVENTING_UNLAWFUL_ACTS and _recipients_all_competent(
-                    agreement, flow, organisations
-                ):
-                    continue
-                for sender in senders:
-                    party = parties[sender]
-                    if any(_applies_to(entry, p, sender) for p in flow.purposes) and not party.apd_reference:
-                        add(
-                            LintCode.SCHEDULE1_WITHOUT_APD,
-                            Severity.ERROR,
-                            entry_path,
-                            f"{sender} relies on {schedule1.citation} for flow {flow.id} but has no appropriate "
-                            "policy document on file",
-                        )
-                # The protected individual may differ from the data subject (para 18(4)): data about a parent
-                # can protect a child. Only a flow with nobody para 18 can protect is a defect.
-                protectable = any(
-                    vocabulary.data_subject_types[s].child or s == "adult-at-risk"
-                    for s in flow.data_subjects
-                    if s in vocabulary.data_subject_types
-                )
-                if schedule1.id == SCH1_SAFEGUARDING and not protectable:
-                    add(
-                        LintCode.PARA18_FOR_ADULTS_WITHOUT_CARE_NEEDS,
-                        Severity.WARNING,
-                        entry_path,
-                        f"flow {flow.id} relies on para 18 but is about no child or adult at risk; para 18 covers an "
-                        "adult only with care and support needs who cannot protect themselves — use para 10 or 6",
-                    )
+        findings.extend(_legal_findings(agreement, flow, here, vocabulary, organisations))
 
     # Overlapping flows whose restrictions contradict each other.
     for (_, first), (j, second) in combinations(enumerate(agreement.flows), 2):
         shared_purposes = set(first.purposes) & set(second.purposes)
         if not shared_purposes or not set(first.data_subjects) & set(second.data_subjects):
             continue
-        if not (
-            _endpoints_overlap(first.source, second.source) and _endpoints_overlap(first.recipient, second.recipient)
-        ):
+        if not _pairs(agreement, first, organisations) & _pairs(agreement, second, organisations):
             continue
         if not _categories_overlap(vocabulary, first.data_categories, second.data_categories):
             continue
