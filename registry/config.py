@@ -1,0 +1,74 @@
+"""Settings for the application: the only module that reads environment variables.
+
+``DATABASE_URL`` picks the database (any SQLAlchemy URL); without it the registry keeps a
+SQLite file in its data directory (``REGISTRY_DATA_DIR``, default ``<repo>/instance``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEV_SECRET_KEY = "dev-only-not-secret"
+
+
+class ConfigError(RuntimeError):
+    """The environment does not describe a usable configuration."""
+
+
+def data_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Where the embedded SQLite database lives."""
+    env = os.environ if environ is None else environ
+    return Path(env.get("REGISTRY_DATA_DIR") or REPO_ROOT / "instance")
+
+
+def database_url(environ: Mapping[str, str] | None = None) -> str:
+    """The database URL from the environment, or a SQLite file in the data directory."""
+    env = os.environ if environ is None else environ
+    return env.get("DATABASE_URL") or f"sqlite:///{data_dir(env) / 'registry.sqlite'}"
+
+
+def settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Every setting the application reads, taken from the environment."""
+    env = os.environ if environ is None else environ
+    production = env.get("REGISTRY_ENV", "development") == "production"
+    secret = env.get("REGISTRY_SECRET_KEY")
+    if not secret:
+        if production:
+            # A guessable key would let anyone forge a session cookie.
+            raise ConfigError("REGISTRY_SECRET_KEY must be set when REGISTRY_ENV=production")
+        secret = DEV_SECRET_KEY
+    # Unset: each agreement's own review.lapse_grace_months (3 by default) decides when it lapses.
+    grace: int | None = None
+    if env.get("REGISTRY_REVIEW_GRACE_MONTHS"):
+        try:
+            grace = int(env["REGISTRY_REVIEW_GRACE_MONTHS"])
+        except ValueError as exc:
+            raise ConfigError("REGISTRY_REVIEW_GRACE_MONTHS must be a whole number of months") from exc
+        if grace < 0:
+            raise ConfigError("REGISTRY_REVIEW_GRACE_MONTHS must not be negative")
+    return {
+        "REGISTRY_ENV": "production" if production else env.get("REGISTRY_ENV", "development"),
+        "SECRET_KEY": secret,
+        "DATABASE_URL": database_url(env),
+        "REVIEW_GRACE_MONTHS": grace,
+        "API_TITLE": "Safeguarding ISA Registry",
+        "API_VERSION": "v1",
+        "OPENAPI_VERSION": "3.0.3",
+        "OPENAPI_URL_PREFIX": "/api",
+        "OPENAPI_JSON_PATH": "openapi.json",
+    }
+
+
+def sqlite_file(url: str) -> Path | None:
+    """The file behind a SQLite URL, or ``None`` for other databases and in-memory SQLite."""
+    prefix = "sqlite:///"
+    if not url.startswith(prefix):
+        return None
+    name = url[len(prefix):].split("?", 1)[0]
+    if not name or name == ":memory:":
+        return None
+    return Path(name)

@@ -1,0 +1,10 @@
+"""Extensions created unbound here and attached to each app with ``init_app``."""
+
+from __future__ import annotations
+
+from flask_smorest import Api
+
+from registry.db import Database
+
+api = Api()
+db = Database()

@@ -1,0 +1,83 @@
+"""Checking a proposed share and linting agreements against what is stored.
+
+The checker itself is pure (``agreements.checker``); this service only builds the
+registry snapshot it needs from the database, so the CLI, the API and the pages all get
+the same answer as a YAML file would.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from sqlmodel import Session, col, select
+
+from agreements.answer import ShareAnswer
+from agreements.checker import check_share
+from agreements.lint import Finding, lint_agreement
+from agreements.question import ShareQuestion
+from agreements.snapshot import RegistrySnapshot
+from registry.mapping import row_to_organisation, row_to_revision
+from registry.models import AgreementPartyRow, AgreementRevisionRow, AgreementRow, OrganisationRow
+from registry.services.common import current_vocabulary
+from registry.services.errors import RegistryNotFoundError
+
+
+def registry_snapshot(*, session: Session, party_to: Iterable[str] | None = None) -> RegistrySnapshot:
+    """Every organisation, and every revision of the agreements any of ``party_to`` is party to (all if None)."""
+    organisations = [row_to_organisation(row) for row in session.exec(select(OrganisationRow)).all()]
+    query = select(AgreementRevisionRow)
+    if party_to is not None:
+        # Only agreements naming one of these organisations can bear on the question: the checker's own index
+        # starts from the discloser, and onward-disclosure limits from the organisation the data came from.
+        agreement_ids = select(AgreementPartyRow.agreement_id).where(
+            col(AgreementPartyRow.organisation_id).in_(sorted(set(party_to)))
+        )
+        query = query.where(col(AgreementRevisionRow.agreement_id).in_(agreement_ids))
+    revisions = [row_to_revision(row) for row in session.exec(query).all()]
+    return RegistrySnapshot(current_vocabulary(), organisations, revisions)
+
+
+def check_proposed_share(
+    *, session: Session, question: ShareQuestion, grace_months: int | None = None
+) -> ShareAnswer:
+    """The checker's answer to a share question, against the stored registry."""
+    involved = [question.discloser] + ([question.received_from] if question.received_from else [])
+    snapshot = registry_snapshot(session=session, party_to=involved)
+    return check_share(question, snapshot, grace_months=grace_months)
+
+
+@dataclass(frozen=True)
+class AgreementLint:
+    """The lint findings for one agreement's current revision."""
+
+    agreement_id: str
+    version: str
+    revision: int
+    findings: tuple[Finding, ...]
+
+
+def lint_stored_agreements(
+    *, session: Session, as_of: date, agreement_ids: Sequence[str] = (), grace_months: int | None = None
+) -> list[AgreementLint]:
+    """Lint the current revision of the named agreements (every agreement when none is named)."""
+    query = select(AgreementRevisionRow).join(
+        AgreementRow,
+        (col(AgreementRow.id) == col(AgreementRevisionRow.agreement_id))
+        & (col(AgreementRow.current_revision) == col(AgreementRevisionRow.revision)),
+    )
+    if agreement_ids:
+        query = query.where(col(AgreementRevisionRow.agreement_id).in_(agreement_ids))
+    rows = {row.agreement_id: row for row in session.exec(query.order_by(col(AgreementRevisionRow.agreement_id)))}
+    missing = [agreement_id for agreement_id in agreement_ids if agreement_id not in rows]
+    if missing:
+        raise RegistryNotFoundError(f"no agreement {', '.join(repr(m) for m in missing)}")
+    vocabulary = current_vocabulary()
+    organisations = {row.id: row_to_organisation(row) for row in session.exec(select(OrganisationRow)).all()}
+    results = []
+    for row in rows.values():
+        revision = row_to_revision(row)
+        findings = lint_agreement(revision.agreement, vocabulary, organisations, as_of, grace_months=grace_months)
+        results.append(AgreementLint(row.agreement_id, revision.agreement.version, row.revision, tuple(findings)))
+    return results

@@ -1,0 +1,14 @@
+"""The pages: thin views over the services, rendered with GOV.UK Frontend markup."""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from registry.web import display, views
+
+
+def init_app(app: Flask) -> None:
+    """Register the pages and the template helpers."""
+    app.register_blueprint(views.bp)
+    app.jinja_env.filters.update(display.FILTERS)
+    app.jinja_env.globals.update(display.GLOBALS)

@@ -1,0 +1,1 @@
+"""Test suite; a package so that ``tests/registry`` never shadows the ``registry`` package."""
