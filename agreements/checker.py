@@ -12,7 +12,7 @@ Pure: no I/O and no clock; the question carries ``as_of``.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TypeVar
 
@@ -128,6 +128,7 @@ class _Facts:
     recipient_competent_authority: bool
     child: bool
     adult_at_risk: bool
+    para18_eligible: bool
     deceased: bool
     presumed_capacity: bool
     special: tuple[str, ...]
@@ -151,6 +152,7 @@ class _Evaluation:
     flow_id: str | None = None
     reserved: list[ReservedDecision] = field(default_factory=list)
     obligations: list[Obligation] = field(default_factory=list)
+    serves_purpose: bool = True
 
     @property
     def covers(self) -> bool:
@@ -163,7 +165,10 @@ class _Evaluation:
     def distance(self) -> tuple[int, int, int, int, str]:
         """How far from covering: the weight of flow and party gaps, then legal, then status failures."""
         return (
-            sum(GAP_WEIGHTS.get(r.code, 1) for r in self.flow) + 8 * len(self.party),
+            sum(GAP_WEIGHTS.get(r.code, 1) for r in self.flow)
+            + 8 * len(self.party)
+            # Better to extend an agreement made for this purpose than to repurpose another.
+            + (0 if self.serves_purpose else 8),
             len(self.legal),
             len(self.inactive),
             0 if self.revision is not None else 1,
@@ -201,6 +206,11 @@ def _question_problems(question: ShareQuestion, registry: RegistrySnapshot) -> l
         problems.append(Problem("recipient_type", f"unknown organisation type {question.recipient_type!r}"))
     if question.received_from is not None and question.received_from not in registry.organisations:
         problems.append(Problem("received_from", f"unknown organisation {question.received_from!r}"))
+    if question.received_under is not None:
+        if question.received_from is None:
+            problems.append(Problem("received_under", "only given with received_from"))
+        elif question.received_under not in registry.histories:
+            problems.append(Problem("received_under", f"unknown agreement {question.received_under!r}"))
     if question.subject.type not in vocabulary.data_subject_types:
         problems.append(Problem("subject.type", f"unknown data subject type {question.subject.type!r}"))
     if question.purpose not in vocabulary.purposes:
@@ -230,7 +240,15 @@ def _derive_facts(question: ShareQuestion, registry: RegistrySnapshot) -> _Facts
     presumed_capacity = not child and not deceased and subject.has_capacity is not False
     categories = sorted(set(question.data_categories))
     grounds = {RISK_GROUNDS[risk] for risk in question.risks}
-    adult_at_risk = not child and subject.care_and_support_needs and subject.unable_to_protect_self
+    adult_at_risk = not child and (
+        subject_type.adult_at_risk or (subject.care_and_support_needs and subject.unable_to_protect_self)
+    )
+    # Para 18 asks about the individual protected, who may not be the data subject (para 18(4)): data about a
+    # parent shared for a child's protection protects a child.
+    protects = vocabulary.purposes[question.purpose].protects
+    para18_eligible = (
+        child or adult_at_risk or RiskFact.SIGNIFICANT_HARM_TO_CHILD in question.risks or protects is not None
+    )
     if adult_at_risk:
         grounds.add(ConsentOverrideGround.ADULT_AT_RISK)
     if subject.has_capacity is False:
@@ -251,6 +269,7 @@ def _derive_facts(question: ShareQuestion, registry: RegistrySnapshot) -> _Facts
         ),
         child=child,
         adult_at_risk=adult_at_risk,
+        para18_eligible=para18_eligible,
         deceased=deceased,
         presumed_capacity=presumed_capacity,
         special=tuple(c for c in categories if vocabulary.is_special_category(c)),
@@ -303,7 +322,12 @@ def _status_rules(evaluation: _Evaluation, agreement: Agreement, cite: Citation,
 
 
 def _party_rules(
-    evaluation: _Evaluation, agreement: Agreement, facts: _Facts, cite: Citation, registry: RegistrySnapshot
+    evaluation: _Evaluation,
+    agreement: Agreement,
+    facts: _Facts,
+    cite: Citation,
+    registry: RegistrySnapshot,
+    signed_by: date,
 ) -> Party | None:
     """DISCLOSER_NOT_PARTY / DISCLOSER_NOT_SIGNED / RECIPIENT_NOT_PARTY / RECIPIENT_NOT_SIGNED."""
     question = facts.question
@@ -314,7 +338,7 @@ def _party_rules(
             Reason(Code.DISCLOSER_NOT_PARTY, f"{names[question.discloser].name} is not a party to this version.", cite)
         )
         evaluation.fixes.append(f"add {names[question.discloser].name} as a party to {agreement.id}")
-    elif not discloser.signed_on_or_before(question.as_of):
+    elif not discloser.signed_on_or_before(signed_by):
         evaluation.party.append(
             Reason(Code.DISCLOSER_NOT_SIGNED, f"{names[question.discloser].name} has not signed {agreement.id}.", cite)
         )
@@ -327,7 +351,7 @@ def _party_rules(
                 Reason(Code.RECIPIENT_NOT_PARTY, f"{recipient_name} is not a party to {agreement.id}.", cite)
             )
             evaluation.fixes.append(f"add {recipient_name} as a signed party to {agreement.id}")
-        elif not recipient.signed_on_or_before(question.as_of):
+        elif not recipient.signed_on_or_before(signed_by):
             evaluation.party.append(
                 Reason(Code.RECIPIENT_NOT_SIGNED, f"{recipient_name} has not signed {agreement.id}.", cite)
             )
@@ -468,6 +492,14 @@ def _art6_rules(
                     here,
                 )
             )
+        elif basis.in_force_from is not None and question.as_of < basis.in_force_from:
+            rejected.append(
+                Reason(
+                    Code.ART6_NOT_YET_IN_FORCE,
+                    f"{basis.citation} was not in force until {basis.in_force_from.isoformat()}.",
+                    here,
+                )
+            )
         elif entry.basis == ART6_CONSENT and question.consent is not ConsentStatus.OBTAINED:
             rejected.append(
                 Reason(Code.ART6_CONSENT_NOT_OBTAINED, f"{basis.citation} needs consent, which was not obtained.", here)
@@ -498,6 +530,19 @@ def _art6_rules(
     evaluation.fixes.append(f"state an Art 6 basis this discloser can rely on for {question.purpose!r}")
 
 
+def _preference(schedule1: str | None, facts: _Facts) -> int:
+    """Which of several conditions to cite: the one that fits the facts, not the first by id.
+
+    Para 18 fits safeguarding where it is available; para 10 fits a disclosure to a competent
+    authority (police, probation), and is a poor fit elsewhere; statutory and health conditions sit between.
+    """
+    if schedule1 == SCH1_SAFEGUARDING:
+        return 0 if facts.para18_eligible else 4
+    if schedule1 == SCH1_PREVENTING_UNLAWFUL_ACTS:
+        return 0 if facts.recipient_competent_authority else 3
+    return 1 if schedule1 is not None else 2
+
+
 def _schedule1_rules(
     condition: Schedule1Condition, facts: _Facts, party: Party, cite: Citation
 ) -> tuple[list[Reason], list[Reason]]:
@@ -506,17 +551,15 @@ def _schedule1_rules(
     failures: list[Reason] = []
     passes: list[Reason] = []
     here = Citation(cite.agreement_id, cite.version, cite.revision, cite.flow_id, condition.citation)
-    if condition.id == SCH1_SAFEGUARDING:
-        protects_child = facts.child or RiskFact.SIGNIFICANT_HARM_TO_CHILD in question.risks
-        if not (protects_child or facts.adult_at_risk):
-            failures.append(
-                Reason(
-                    Code.SCH1_PARA18_NOT_ELIGIBLE,
-                    "Para 18 protects children and adults 'at risk' (care and support needs, experiencing or at "
-                    "risk of harm, unable to protect themselves); these facts show neither.",
-                    here,
-                )
+    if condition.id == SCH1_SAFEGUARDING and not facts.para18_eligible:
+        failures.append(
+            Reason(
+                Code.SCH1_PARA18_NOT_ELIGIBLE,
+                "Para 18 protects children and adults 'at risk' (care and support needs, experiencing or at "
+                "risk of harm, unable to protect themselves); these facts show neither.",
+                here,
             )
+        )
     if condition.id in SCH1_WITHOUT_CONSENT and question.consent is ConsentStatus.OBTAINED:
         failures.append(
             Reason(
@@ -578,7 +621,7 @@ def _art9_rules(
     incapable = (
         question.subject.has_capacity is False or question.consent_not_sought_reason is NotSoughtReason.LACKS_CAPACITY
     )
-    for entry in sorted(entries, key=lambda e: (e.condition, e.schedule1 or "")):
+    for entry in sorted(entries, key=lambda e: (_preference(e.schedule1, facts), e.condition, e.schedule1 or "")):
         condition = vocabulary.art9_conditions.get(entry.condition)
         if condition is None:
             continue
@@ -675,7 +718,7 @@ def _art10_rules(
         evaluation.fixes.append(f"state an Art 10 route for {question.purpose!r} in {agreement.id}")
         return
     rejected: list[Reason] = []
-    for entry in sorted(entries, key=lambda e: (e.route, e.schedule1 or "")):
+    for entry in sorted(entries, key=lambda e: (_preference(e.schedule1, facts), e.route, e.schedule1 or "")):
         route = vocabulary.art10_routes.get(entry.route)
         if route is None:
             continue
@@ -828,22 +871,38 @@ def _restriction_rules(
 
 def _evaluate(agreement_id: str, facts: _Facts, registry: RegistrySnapshot, grace_override: int | None) -> _Evaluation:
     question = facts.question
-    revision = registry.revision_in_force(agreement_id, question.as_of)
-    if revision is None:
-        latest = registry.latest_revision(agreement_id)
-        evaluation = _Evaluation(agreement_id, None, "not yet in force")
-        effective = latest.agreement.effective_from if latest else None
-        when = f" until {effective.isoformat()}" if effective else ""
-        evaluation.inactive.append(
-            Reason(Code.AGREEMENT_NOT_YET_IN_FORCE, f"{agreement_id} is not in force{when}.", Citation(agreement_id))
-        )
-        return evaluation
+    in_force = registry.revision_in_force(agreement_id, question.as_of)
+    revision = in_force or registry.latest_revision(agreement_id)
+    assert revision is not None  # the snapshot only indexes agreements that have revisions
     agreement = revision.agreement
-    evaluation = _Evaluation(agreement_id, revision, agreement.status.value)
     cite = Citation(agreement.id, agreement.version, revision.revision)
     grace = grace_override if grace_override is not None else agreement.review.lapse_grace_months
-    _status_rules(evaluation, agreement, cite, question.as_of, grace)
-    party = _party_rules(evaluation, agreement, facts, cite, registry)
+    if in_force is None:
+        # Judge what the agreement will say, so that "would cover once in force" is true only if it would.
+        evaluation = _Evaluation(agreement_id, revision, "not yet in force")
+        effective = agreement.effective_from
+        when = f" until {effective.isoformat()}" if effective else " (it has no effective-from date)"
+        evaluation.inactive.append(
+            Reason(Code.AGREEMENT_NOT_YET_IN_FORCE, f"{agreement_id} is not in force{when}.", cite)
+        )
+        signed_by = effective or question.as_of
+        _status_rules(evaluation, agreement, cite, signed_by, grace)
+    else:
+        evaluation = _Evaluation(agreement_id, revision, agreement.status.value)
+        signed_by = question.as_of
+        _status_rules(evaluation, agreement, cite, question.as_of, grace)
+    evaluation.serves_purpose = question.purpose in agreement.purpose_ids()
+    party = _party_rules(evaluation, agreement, facts, cite, registry, signed_by)
+    if question.purpose in agreement.restrictions.prohibited_purposes:
+        # No flow to suggest: an agreement that forbids a purpose is not to be stretched to cover it.
+        evaluation.legal.append(
+            Reason(
+                Code.PURPOSE_PROHIBITED,
+                f"{agreement.id} prohibits sharing for {_label(registry.vocabulary.purposes, question.purpose)!r}.",
+                cite,
+            )
+        )
+        return evaluation
 
     # The nearest flow: right direction first, then fewest gaps, then id, so list order never matters.
     ranked = sorted(
@@ -868,11 +927,18 @@ def _evaluate(agreement_id: str, facts: _Facts, registry: RegistrySnapshot, grac
     # Several flows may match; the first whose legal checks pass covers (by id, for determinism).
     best: _Evaluation | None = None
     for flow in matching:
-        trial = _Evaluation(agreement_id, revision, evaluation.status_on_date)
-        trial.inactive, trial.party = list(evaluation.inactive), list(evaluation.party)
-        trial.passes, trial.fixes = list(evaluation.passes), list(evaluation.fixes)
-        trial.obligations = list(evaluation.obligations)
-        trial.flow_id = flow.id
+        trial = replace(
+            evaluation,
+            inactive=list(evaluation.inactive),
+            party=list(evaluation.party),
+            passes=list(evaluation.passes),
+            flow=list(evaluation.flow),
+            legal=list(evaluation.legal),
+            fixes=list(evaluation.fixes),
+            reserved=list(evaluation.reserved),
+            obligations=list(evaluation.obligations),
+            flow_id=flow.id,
+        )
         flow_cite = Citation(agreement.id, agreement.version, revision.revision, flow.id)
         trial.passes.append(
             Reason(
@@ -1082,57 +1148,333 @@ def _outside_agreements(facts: _Facts, registry: RegistrySnapshot) -> tuple[list
     return reasons, escalations, route
 
 
-def _onward_disclosure(
+ONWARD_STRICTNESS = {
+    OnwardDisclosure.PERMITTED_FOR_AGREEMENT_PURPOSES: 0,
+    OnwardDisclosure.NEEDS_ORIGINATOR_CONSENT: 1,
+    OnwardDisclosure.PROHIBITED: 2,
+}
+
+
+def _flows_between(agreement: Agreement, origin: str, discloser: str, registry: RegistrySnapshot) -> list[Flow]:
+    """The flows along which ``origin`` could have sent information to ``discloser``."""
+    origin_type = registry.organisations[origin].type
+    discloser_type = registry.organisations[discloser].type
+    return [
+        flow
+        for flow in agreement.flows
+        if any(_endpoint_matches(e, origin, origin_type, True) for e in flow.source)
+        and any(_endpoint_matches(e, discloser, discloser_type, True) for e in flow.recipient)
+    ]
+
+
+def _received_under(agreement_id: str, facts: _Facts, registry: RegistrySnapshot) -> AgreementRevision | None:
+    """The latest revision, effective by the date, under which the origin could have sent to the discloser.
+
+    Looking back through revisions keeps the limits on information already received even after
+    the discloser has left the agreement.
+    """
+    question = facts.question
+    origin = question.received_from or ""
+    for revision in reversed(registry.histories.get(agreement_id, ())):
+        agreement = revision.agreement
+        if agreement.effective_from is None or agreement.effective_from > question.as_of:
+            continue
+        if (
+            agreement.party(origin) is not None
+            and agreement.party(question.discloser) is not None
+            and _flows_between(agreement, origin, question.discloser, registry)
+        ):
+            return revision
+    return None
+
+
+def _onward_limit(
     facts: _Facts, registry: RegistrySnapshot, covering: _Evaluation | None
 ) -> tuple[Reason, OnwardDisclosure] | None:
-    """ONWARD_DISCLOSURE_*: data received from another agency keeps that agreement's limits."""
+    """ONWARD_DISCLOSURE_*: information received from another agency keeps the limits it came with.
+
+    The agreement it came under is the one named in ``received_under``; failing that, the agreement
+    the onward share falls under when the information could have come under it; failing that, every
+    agreement it could have come under, and the strictest limit applies.
+    """
     question = facts.question
     origin = question.received_from
     if origin is None or origin == question.discloser:
         return None
+    ids = (question.received_under,) if question.received_under else registry.agreements_with_party(origin)
+    candidates = {i: r for i in ids if (r := _received_under(i, facts, registry)) is not None}
+    if not question.received_under and covering is not None and covering.agreement_id in candidates:
+        candidates = {covering.agreement_id: candidates[covering.agreement_id]}
+    origin_name = registry.organisations[origin].name
     strictest: tuple[Reason, OnwardDisclosure] | None = None
-    order = {
-        OnwardDisclosure.PERMITTED_FOR_AGREEMENT_PURPOSES: 0,
-        OnwardDisclosure.NEEDS_ORIGINATOR_CONSENT: 1,
-        OnwardDisclosure.PROHIBITED: 2,
-    }
-    for agreement_id in registry.agreements_with_party(origin):
-        revision = registry.revision_in_force(agreement_id, question.as_of)
-        if revision is None or revision.agreement.party(question.discloser) is None:
-            continue
+    for agreement_id in sorted(candidates):
+        revision = candidates[agreement_id]
         agreement = revision.agreement
-        # Passing it on within the same agreement, for its purposes, is what the agreement is for.
-        if covering is not None and covering.agreement_id == agreement_id:
-            continue
-        limits = [agreement.restrictions] + [
-            f.restrictions
-            for f in agreement.flows
-            if f.restrictions is not None and any(e.organisation == origin or e.any_party for e in f.source)
-        ]
-        for limit in limits:
-            level = limit.onward_disclosure
-            if level is OnwardDisclosure.PERMITTED_FOR_AGREEMENT_PURPOSES:
+        flows = _flows_between(agreement, origin, question.discloser, registry)
+        limits = [f.restrictions for f in flows if f.restrictions is not None] or [agreement.restrictions]
+        level = max((limit.onward_disclosure for limit in limits), key=ONWARD_STRICTNESS.__getitem__)
+        cite = Citation(agreement.id, agreement.version, revision.revision, flows[0].id if len(flows) == 1 else None)
+        if level is OnwardDisclosure.PERMITTED_FOR_AGREEMENT_PURPOSES:
+            recipient_in = question.recipient is not None and agreement.party(question.recipient) is not None
+            if recipient_in and question.purpose in agreement.purpose_ids():
                 continue
-            code = (
-                Code.ONWARD_DISCLOSURE_PROHIBITED
-                if level is OnwardDisclosure.PROHIBITED
-                else Code.ONWARD_DISCLOSURE_NEEDS_ORIGINATOR_CONSENT
+            # Permitted only within that agreement: anything beyond it needs the originator.
+            level = OnwardDisclosure.NEEDS_ORIGINATOR_CONSENT
+        if level is OnwardDisclosure.NEEDS_ORIGINATOR_CONSENT and question.originator_agreed:
+            reason = Reason(
+                Code.ONWARD_DISCLOSURE_ORIGINATOR_AGREED,
+                f"{origin_name} has agreed to the information it shared under {agreement.id} being passed on.",
+                cite,
             )
-            origin_name = registry.organisations[origin].name
-            text = f"The information came from {origin_name} under {agreement.id}, which " + (
-                "prohibits passing it on."
-                if level is OnwardDisclosure.PROHIBITED
-                else "needs their agreement before it is passed on."
+            level = OnwardDisclosure.PERMITTED_FOR_AGREEMENT_PURPOSES
+        elif level is OnwardDisclosure.PROHIBITED:
+            reason = Reason(
+                Code.ONWARD_DISCLOSURE_PROHIBITED,
+                f"The information came from {origin_name}, which shares with you under {agreement.id}; "
+                f"that agreement prohibits passing it on.",
+                cite,
             )
-            reason = Reason(code, text, Citation(agreement.id, agreement.version, revision.revision))
-            if strictest is None or order[level] > order[strictest[1]]:
-                strictest = (reason, level)
+        else:
+            reason = Reason(
+                Code.ONWARD_DISCLOSURE_NEEDS_ORIGINATOR_CONSENT,
+                f"The information came from {origin_name}, which shares with you under {agreement.id}; "
+                f"{origin_name} must agree before it is passed on.",
+                cite,
+            )
+        if strictest is None or ONWARD_STRICTNESS[level] > ONWARD_STRICTNESS[strictest[1]]:
+            strictest = (reason, level)
     return strictest
+
+
+def _reserved_to_panel(evaluations: list[_Evaluation], facts: _Facts) -> list[tuple[Reason, Escalation]]:
+    """PANEL_DECISION_RESERVED: decisions an agreement in force reserves to a panel, even with no flow for them."""
+    found: list[tuple[Reason, Escalation]] = []
+    for evaluation in evaluations:
+        if evaluation.revision is None or evaluation.inactive or evaluation.party:
+            continue
+        agreement = evaluation.revision.agreement
+        for reserved in agreement.restrictions.reserved_decisions:
+            if reserved.purpose != facts.question.purpose:
+                continue
+            found.append(
+                (
+                    Reason(
+                        Code.PANEL_DECISION_RESERVED,
+                        f"{agreement.id} reserves decisions on {reserved.purpose!r} to {reserved.decided_by}.",
+                        Citation(agreement.id, agreement.version, evaluation.revision.revision),
+                    ),
+                    Escalation(
+                        EscalateTo.PANEL, f"The decision is reserved to {reserved.decided_by}.", reserved.decided_by
+                    ),
+                )
+            )
+    return found
 
 
 def _summary_line(decision: Decision, headline: str) -> str:
     prefix = {Decision.COVERED: "Covered", Decision.NOT_COVERED: "Not covered", Decision.ESCALATE: "Escalate"}[decision]
     return f"{prefix}: {headline}"
+
+
+@dataclass
+class _Draft:
+    """The answer while it is being assembled."""
+
+    decision: Decision = Decision.NOT_COVERED
+    headline: str = ""
+    reasons: list[Reason] = field(default_factory=list)
+    obligations: list[Obligation] = field(default_factory=list)
+    escalations: list[Escalation] = field(default_factory=list)
+    route: str | None = None
+
+
+def _emergency(draft: _Draft, facts: _Facts, registry: RegistrySnapshot, chosen: _Evaluation | None, what: str) -> None:
+    """EMERGENCY_SHARE_NOW: whatever the agreements say, share what is necessary now, then record and ratify."""
+    draft.decision = Decision.ESCALATE
+    draft.reasons.append(
+        Reason(
+            Code.EMERGENCY_SHARE_NOW,
+            "In an emergency, share what is necessary and proportionate now to prevent serious harm or loss of "
+            "life; record it and have the decision ratified afterwards.",
+            Citation(provision="ICO Data sharing code: urgent situations; UK GDPR Art 6(1)(d), Art 9(2)(c)"),
+        )
+    )
+    draft.obligations += [
+        Obligation("SHARE_WHAT_IS_NECESSARY_NOW", "Share only what is necessary to deal with the emergency, now."),
+        Obligation(
+            "RATIFY_AFTER_EMERGENCY", "As soon as the emergency has passed, record the share and have it ratified."
+        ),
+    ]
+    draft.escalations.append(
+        Escalation(
+            EscalateTo.DESIGNATED_SAFEGUARDING_LEAD,
+            "Tell your safeguarding lead straight after sharing, so the decision is ratified and recorded.",
+            _escalation_contact(registry, facts.question.discloser, "designated_safeguarding_lead"),
+        )
+    )
+    if chosen is not None:
+        draft.reasons.extend(chosen.passes)
+    draft.headline = f"this is an emergency — share what is necessary now ({what}), then record and ratify."
+
+
+def _within_agreement(
+    draft: _Draft,
+    chosen: _Evaluation,
+    onward: tuple[Reason, OnwardDisclosure] | None,
+    outside: tuple[list[Reason], list[Escalation], str | None],
+    facts: _Facts,
+    registry: RegistrySnapshot,
+    what: str,
+) -> None:
+    """A flow covers the share: covered, unless a panel decides or the originating agency must agree first."""
+    assert chosen.revision is not None
+    agreement = chosen.revision.agreement
+    origin = registry.organisations[facts.question.received_from].name if facts.question.received_from else ""
+    draft.reasons.extend(chosen.passes)
+    draft.obligations.extend(chosen.obligations)
+    if onward is not None and onward[1] is OnwardDisclosure.PROHIBITED:
+        draft.reasons.append(onward[0])
+        outside_reasons, outside_escalations, outside_route = outside
+        if outside_escalations:
+            # A restriction on passing information on never silences a statutory duty: ask, urgently.
+            draft.decision = Decision.ESCALATE
+            draft.reasons.extend(outside_reasons)
+            draft.escalations.append(
+                Escalation(EscalateTo.ORIGINATING_AGENCY, f"Ask {origin} to share it directly, urgently.")
+            )
+            draft.escalations.extend(outside_escalations)
+            draft.route = outside_route
+            draft.headline = (
+                f"{what}: the information came from {origin}, which does not allow passing it on; "
+                "the duty to protect means asking them to share it directly now."
+            )
+        else:
+            draft.decision = Decision.NOT_COVERED
+            draft.route = f"Ask {origin} to share it directly if they agree it is needed."
+            draft.headline = f"{what}: the information came from {origin}, which does not allow passing it on."
+        return
+    reserved = chosen.reserved
+    if reserved:
+        draft.decision = Decision.ESCALATE
+        for decision in reserved:
+            draft.reasons.append(
+                Reason(
+                    Code.PANEL_DECISION_RESERVED,
+                    f"{agreement.id} reserves decisions on {facts.question.purpose!r} to {decision.decided_by}.",
+                    Citation(agreement.id, agreement.version, chosen.revision.revision, chosen.flow_id),
+                )
+            )
+            draft.escalations.append(
+                Escalation(EscalateTo.PANEL, f"The decision is reserved to {decision.decided_by}.", decision.decided_by)
+            )
+        draft.headline = f"{what} is within {agreement.id}, but the decision is reserved to {reserved[0].decided_by}."
+        return
+    if onward is not None and onward[1] is OnwardDisclosure.NEEDS_ORIGINATOR_CONSENT:
+        draft.decision = Decision.ESCALATE
+        draft.reasons.append(onward[0])
+        draft.escalations.append(
+            Escalation(EscalateTo.ORIGINATING_AGENCY, f"Ask {origin} to agree before you pass it on.")
+        )
+        draft.headline = f"{what} is within {agreement.id}, but {origin} must agree first."
+        return
+    if onward is not None:
+        draft.reasons.append(onward[0])
+    draft.decision = Decision.COVERED
+    draft.headline = f"{agreement.title} v{agreement.version} (flow {chosen.flow_id}) covers {what}."
+
+
+def _outside_any_agreement(
+    draft: _Draft,
+    evaluations: list[_Evaluation],
+    nearest: _Evaluation | None,
+    outside: tuple[list[Reason], list[Escalation], str | None],
+    facts: _Facts,
+    registry: RegistrySnapshot,
+    what: str,
+) -> None:
+    """No agreement covers: one that would once in force, a panel, a statutory or public-interest route, or none."""
+    question = facts.question
+    outside_reasons, outside_escalations, outside_route = outside
+    would_cover = sorted((e for e in evaluations if e.would_cover_if_in_force), key=lambda e: e.agreement_id)
+    reserved = _reserved_to_panel(evaluations, facts)
+    capacitous_refusal = nearest is not None and any(r.code is Code.CAPACITOUS_REFUSAL_RESPECTED for r in nearest.legal)
+    if not evaluations:
+        draft.reasons.append(
+            Reason(
+                Code.NO_AGREEMENT_FOR_DISCLOSER,
+                f"{registry.organisations[question.discloser].name} is not a party to any agreement in the registry.",
+            )
+        )
+    if would_cover:
+        draft.decision = Decision.ESCALATE
+        for evaluation in would_cover:
+            assert evaluation.revision is not None
+            draft.reasons.append(
+                Reason(
+                    Code.AGREEMENT_WOULD_COVER_BUT_NOT_ACTIVE,
+                    f"{evaluation.agreement_id} would cover this share, but on {question.as_of.isoformat()} it is "
+                    f"{evaluation.status_on_date}.",
+                    Citation(
+                        evaluation.agreement_id,
+                        evaluation.revision.agreement.version,
+                        evaluation.revision.revision,
+                        evaluation.flow_id,
+                    ),
+                )
+            )
+            draft.reasons.extend(evaluation.inactive)
+        draft.escalations.append(
+            Escalation(
+                EscalateTo.DATA_PROTECTION_OFFICER,
+                "The agreement that would cover this is not in force; decide whether to share on the underlying "
+                "lawful basis while it is renewed.",
+                _escalation_contact(registry, question.discloser, "data_protection_officer"),
+            )
+        )
+        draft.escalations.append(
+            Escalation(EscalateTo.AGREEMENT_OWNER, f"Renew or reinstate {would_cover[0].agreement_id}.")
+        )
+        draft.reasons.extend(outside_reasons)
+        draft.escalations.extend(outside_escalations)
+        draft.route = outside_route or f"Ask the owner of {would_cover[0].agreement_id} to renew it."
+        draft.headline = f"{would_cover[0].agreement_id} would cover {what}, but it is {would_cover[0].status_on_date}."
+    elif reserved:
+        draft.decision = Decision.ESCALATE
+        for reason, escalation in reserved:
+            draft.reasons.append(reason)
+            draft.escalations.append(escalation)
+        draft.reasons.extend(outside_reasons)
+        draft.escalations.extend(outside_escalations)
+        draft.route = outside_route or f"Take it to {reserved[0][1].contact}."
+        draft.headline = f"{what} is a decision reserved to {reserved[0][1].contact}."
+    elif outside_escalations and not capacitous_refusal:
+        draft.decision = Decision.ESCALATE
+        draft.reasons.extend(outside_reasons)
+        draft.escalations.extend(outside_escalations)
+        draft.route = outside_route
+        draft.headline = f"no agreement covers {what}, but the law gives a route: {outside_route}"
+    else:
+        draft.decision = Decision.NOT_COVERED
+        if nearest is not None:
+            draft.reasons.extend(nearest.inactive + nearest.party + nearest.flow + nearest.legal)
+        if capacitous_refusal:
+            draft.route = (
+                "Respect the refusal and record it; keep offering support, and revisit if a risk to others or a "
+                "serious crime emerges. Seek advice from your safeguarding lead if unsure."
+            )
+        elif nearest is not None and nearest.fixes:
+            draft.route = f"Nearest is {nearest.agreement_id}: {'; '.join(dict.fromkeys(nearest.fixes))}."
+        else:
+            draft.route = (
+                "Seek consent, or ask your DPO whether another lawful basis or a one-off disclosure agreement fits."
+            )
+        draft.reasons.append(
+            Reason(
+                Code.NO_ROUTE,
+                "No agreement covers this share and the facts give no statutory or public-interest route.",
+            )
+        )
+        draft.headline = f"{what}. {draft.route}"
 
 
 def check_share(question: ShareQuestion, registry: RegistrySnapshot, *, grace_months: int | None = None) -> ShareAnswer:
@@ -1160,185 +1502,25 @@ def check_share(question: ShareQuestion, registry: RegistrySnapshot, *, grace_mo
         f"{names[question.discloser].name} sharing {categories} "
         f"with {recipient_name} for {_label(vocabulary.purposes, question.purpose)}"
     )
-    reasons: list[Reason] = []
-    escalations: list[Escalation] = []
-    obligations: list[Obligation] = []
-    route: str | None = None
-    covering_agreement = chosen.revision.agreement if chosen and chosen.revision else None
-
-    onward = _onward_disclosure(facts, registry, chosen)
-
+    outside = _outside_agreements(facts, registry)
+    draft = _Draft()
     if question.urgency is Urgency.EMERGENCY:
-        decision = Decision.ESCALATE
-        reasons.append(
-            Reason(
-                Code.EMERGENCY_SHARE_NOW,
-                "In an emergency, share what is necessary and proportionate now to prevent serious harm or loss of "
-                "life; record it and have the decision ratified afterwards.",
-                Citation(provision="ICO Data sharing code: urgent situations; UK GDPR Art 6(1)(d), Art 9(2)(c)"),
-            )
-        )
-        obligations.append(
-            Obligation("SHARE_WHAT_IS_NECESSARY_NOW", "Share only what is necessary to deal with the emergency, now.")
-        )
-        obligations.append(
-            Obligation(
-                "RATIFY_AFTER_EMERGENCY", "As soon as the emergency has passed, record the share and have it ratified."
-            )
-        )
-        escalations.append(
-            Escalation(
-                EscalateTo.DESIGNATED_SAFEGUARDING_LEAD,
-                "Tell your safeguarding lead straight after sharing, so the decision is ratified and recorded.",
-                _escalation_contact(registry, question.discloser, "designated_safeguarding_lead"),
-            )
-        )
-        if chosen is not None and covering_agreement is not None:
-            reasons.extend(chosen.passes)
-        summary = _summary_line(
-            decision, f"this is an emergency — share what is necessary now ({what}), then record and ratify."
-        )
-    elif (
-        chosen is not None
-        and covering_agreement is not None
-        and onward is not None
-        and onward[1] is OnwardDisclosure.PROHIBITED
-    ):
-        decision = Decision.NOT_COVERED
-        reasons.append(onward[0])
-        route = f"Ask {names[question.received_from or ''].name} to share it directly if they agree it is needed."
-        summary = _summary_line(
-            decision, f"{what}: the information came from another agency that does not allow passing it on."
-        )
-    elif chosen is not None and covering_agreement is not None:
-        reasons.extend(chosen.passes)
-        if chosen.reserved:
-            decision = Decision.ESCALATE
-            for reserved in chosen.reserved:
-                reasons.append(
-                    Reason(
-                        Code.PANEL_DECISION_RESERVED,
-                        f"{covering_agreement.id} reserves decisions on {question.purpose!r} to {reserved.decided_by}.",
-                        Citation(
-                            covering_agreement.id,
-                            covering_agreement.version,
-                            chosen.revision.revision if chosen.revision else None,
-                            chosen.flow_id,
-                        ),
-                    )
-                )
-                escalations.append(
-                    Escalation(EscalateTo.PANEL, f"Decision reserved to {reserved.decided_by}.", reserved.decided_by)
-                )
-            summary = _summary_line(
-                decision,
-                f"{what} is within {covering_agreement.id}, "
-                f"but the decision is reserved to {chosen.reserved[0].decided_by}.",
-            )
-        elif onward is not None:
-            decision = Decision.ESCALATE
-            reasons.append(onward[0])
-            escalations.append(
-                Escalation(
-                    EscalateTo.ORIGINATING_AGENCY, "Ask the agency the information came from before passing it on."
-                )
-            )
-            summary = _summary_line(
-                decision, f"{what} is within {covering_agreement.id}, but the originating agency must agree first."
-            )
-        else:
-            decision = Decision.COVERED
-            summary = _summary_line(
-                decision,
-                f"{covering_agreement.title} v{covering_agreement.version} (flow {chosen.flow_id}) covers {what}.",
-            )
-        obligations.extend(chosen.obligations)
+        _emergency(draft, facts, registry, chosen, what)
+    elif chosen is not None:
+        _within_agreement(draft, chosen, _onward_limit(facts, registry, chosen), outside, facts, registry, what)
     else:
-        would_cover = sorted((e for e in evaluations if e.would_cover_if_in_force), key=lambda e: e.agreement_id)
-        outside_reasons, outside_escalations, outside_route = _outside_agreements(facts, registry)
-        capacitous_refusal = nearest is not None and any(
-            r.code is Code.CAPACITOUS_REFUSAL_RESPECTED for r in nearest.legal
-        )
-        if not evaluations:
-            reasons.append(
-                Reason(
-                    Code.NO_AGREEMENT_FOR_DISCLOSER,
-                    f"{names[question.discloser].name} is not a party to any agreement in the registry.",
-                )
-            )
-        if would_cover:
-            decision = Decision.ESCALATE
-            for evaluation in would_cover:
-                reasons.append(
-                    Reason(
-                        Code.AGREEMENT_WOULD_COVER_BUT_NOT_ACTIVE,
-                        f"{evaluation.agreement_id} would cover this share, but on {question.as_of.isoformat()} it is "
-                        f"{evaluation.status_on_date}.",
-                        Citation(
-                            evaluation.agreement_id,
-                            evaluation.revision.agreement.version if evaluation.revision else None,
-                            evaluation.revision.revision if evaluation.revision else None,
-                            evaluation.flow_id,
-                        ),
-                    )
-                )
-                reasons.extend(evaluation.inactive)
-            escalations.append(
-                Escalation(
-                    EscalateTo.DATA_PROTECTION_OFFICER,
-                    "The agreement that would cover this is not in force; decide whether to share on the underlying "
-                    "lawful basis while it is renewed.",
-                    _escalation_contact(registry, question.discloser, "data_protection_officer"),
-                )
-            )
-            escalations.append(
-                Escalation(EscalateTo.AGREEMENT_OWNER, f"Renew or reinstate {would_cover[0].agreement_id}.")
-            )
-            reasons.extend(outside_reasons)
-            escalations.extend(outside_escalations)
-            route = outside_route or f"Ask the owner of {would_cover[0].agreement_id} to renew it."
-            summary = _summary_line(
-                decision,
-                f"{would_cover[0].agreement_id} would cover {what}, but it is {would_cover[0].status_on_date}.",
-            )
-        elif outside_escalations and not capacitous_refusal:
-            decision = Decision.ESCALATE
-            reasons.extend(outside_reasons)
-            escalations.extend(outside_escalations)
-            route = outside_route
-            summary = _summary_line(decision, f"no agreement covers {what}, but the law gives a route: {outside_route}")
-        else:
-            decision = Decision.NOT_COVERED
-            if nearest is not None:
-                reasons.extend(nearest.inactive + nearest.party + nearest.flow + nearest.legal)
-            if capacitous_refusal:
-                route = (
-                    "Respect the refusal and record it; keep offering support, and revisit if a risk to others or a "
-                    "serious crime emerges. Seek advice from your safeguarding lead if unsure."
-                )
-            elif nearest is not None and nearest.fixes:
-                route = f"Nearest is {nearest.agreement_id}: {'; '.join(dict.fromkeys(nearest.fixes))}."
-            else:
-                route = (
-                    "Seek consent, or ask your DPO whether another lawful basis or a one-off disclosure agreement fits."
-                )
-            reasons.append(
-                Reason(
-                    Code.NO_ROUTE,
-                    "No agreement covers this share and the facts give no statutory or public-interest route.",
-                )
-            )
-            summary = _summary_line(decision, f"{what}. {route}")
-
-    if decision is not Decision.NOT_COVERED:
+        _outside_any_agreement(draft, evaluations, nearest, outside, facts, registry, what)
+    covering_agreement = chosen.revision.agreement if chosen is not None and chosen.revision is not None else None
+    obligations = draft.obligations
+    if draft.decision is not Decision.NOT_COVERED:
         obligations = _standard_obligations(facts, registry, covering_agreement) + obligations
     return ShareAnswer(
-        decision=decision,
-        summary=summary,
-        reasons=tuple(reasons),
+        decision=draft.decision,
+        summary=_summary_line(draft.decision, draft.headline),
+        reasons=tuple(draft.reasons),
         obligations=tuple(dict.fromkeys(obligations)),
-        escalations=tuple(dict.fromkeys(escalations)),
+        escalations=tuple(dict.fromkeys(draft.escalations)),
         evaluations=tuple(e.freeze() for e in sorted(evaluations, key=lambda e: e.agreement_id)),
         nearest=nearest.freeze() if nearest is not None else None,
-        route=route,
+        route=draft.route,
     )

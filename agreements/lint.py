@@ -46,6 +46,7 @@ class LintCode(StrEnum):
     SCHEDULE1_WRONG_PART = "SCHEDULE1_WRONG_PART"
     SCHEDULE1_WITHOUT_APD = "SCHEDULE1_WITHOUT_APD"
     PUBLIC_AUTHORITY_LEGITIMATE_INTERESTS = "PUBLIC_AUTHORITY_LEGITIMATE_INTERESTS"
+    BASIS_NOT_YET_IN_FORCE = "BASIS_NOT_YET_IN_FORCE"
     PURPOSE_WITHOUT_LAWFUL_BASIS = "PURPOSE_WITHOUT_LAWFUL_BASIS"
     ACTIVE_BUT_EXPIRED = "ACTIVE_BUT_EXPIRED"
     ACTIVE_BUT_LAPSED = "ACTIVE_BUT_LAPSED"
@@ -307,7 +308,21 @@ def lint_agreement(
     for prefix, art6_entries in art6_places:
         for index, art6 in enumerate(art6_entries):
             basis = vocabulary.art6_bases.get(art6.basis)
-            if basis is None or basis.public_authority_may_rely_for_tasks:
+            if basis is None:
+                continue
+            if (
+                basis.in_force_from is not None
+                and agreement.effective_from is not None
+                and agreement.effective_from < basis.in_force_from
+            ):
+                add(
+                    LintCode.BASIS_NOT_YET_IN_FORCE,
+                    Severity.ERROR,
+                    f"{prefix}.art6[{index}]",
+                    f"the agreement takes effect on {agreement.effective_from} but {basis.citation} was not in force "
+                    f"until {basis.in_force_from}",
+                )
+            if basis.public_authority_may_rely_for_tasks:
                 continue
             covered = art6.parties or tuple(parties)
             public = sorted(p for p in covered if p in parties and parties[p].public_authority)

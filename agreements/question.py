@@ -65,7 +65,9 @@ class ShareQuestion:
     The recipient is a registered organisation (``recipient``) or, outside the registry,
     a type of organisation or person (``recipient_type``, e.g. ``member-of-the-public``).
     ``received_from`` names the organisation the data originally came from, when the
-    discloser is passing on what another agency shared (onward disclosure).
+    discloser is passing on what another agency shared (onward disclosure);
+    ``received_under`` the agreement it came under, where known; ``originator_agreed``
+    that the originating agency has agreed to it being passed on.
     """
 
     discloser: str
@@ -80,6 +82,8 @@ class ShareQuestion:
     risks: frozenset[RiskFact] = frozenset()
     urgency: Urgency = Urgency.ROUTINE
     received_from: str | None = None
+    received_under: str | None = None
+    originator_agreed: bool = False
 
 
 class QuestionError(ValueError):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from enum import StrEnum
 from typing import TypeVar
 
@@ -20,6 +21,13 @@ class GatewayKind(StrEnum):
     POWER = "power"
     GUIDANCE = "guidance"
     COMMON_LAW = "common_law"
+
+
+class ProtectedGroup(StrEnum):
+    """Whom a safeguarding purpose protects: the individual DPA 2018 Sch 1 para 18 asks about."""
+
+    CHILDREN = "children"
+    ADULTS_AT_RISK = "adults-at-risk"
 
 
 class Schedule1Part(StrEnum):
@@ -45,12 +53,13 @@ class DataCategory:
 
 @dataclass(frozen=True)
 class Purpose:
-    """Why data is shared, with the statutory gateways it usually relies on."""
+    """Why data is shared, with the statutory gateways it usually relies on and whom it protects."""
 
     id: str
     label: str
     description: str
     gateways: tuple[str, ...] = ()
+    protects: ProtectedGroup | None = None
     dpv: str | None = None
 
 
@@ -76,6 +85,7 @@ class DataSubjectType:
     description: str
     child: bool = False
     deceased: bool = False
+    adult_at_risk: bool = False
     dpv: str | None = None
 
 
@@ -88,6 +98,7 @@ class Art6Basis:
     description: str
     citation: str
     public_authority_may_rely_for_tasks: bool = True
+    in_force_from: date | None = None
     dpv: str | None = None
 
 

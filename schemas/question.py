@@ -57,6 +57,8 @@ class ShareQuestionSchema(DomainSchema):
     urgency = _enum(question.Urgency, load_default=question.Urgency.ROUTINE)
     as_of = fields.Date(allow_none=True)
     received_from = fields.String(allow_none=True, validate=validate.Length(min=1))
+    received_under = fields.String(allow_none=True, validate=validate.Length(min=1))
+    originator_agreed = fields.Boolean(load_default=False)
 
     @validates_schema
     def _one_recipient(self, data: dict[str, Any], **_: Any) -> None:

@@ -38,6 +38,7 @@ class PurposeSchema(_TermSchema):
     """A purpose term."""
 
     gateways = fields.List(fields.String(), load_default=list)
+    protects = fields.Enum(v.ProtectedGroup, by_value=True, allow_none=True)
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> v.Purpose:
@@ -61,6 +62,7 @@ class DataSubjectTypeSchema(_TermSchema):
 
     child = fields.Boolean(load_default=False)
     deceased = fields.Boolean(load_default=False)
+    adult_at_risk = fields.Boolean(load_default=False)
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> v.DataSubjectType:
@@ -75,6 +77,7 @@ class Art6BasisSchema(_CitedTermSchema):
     """An Art 6(1) basis term."""
 
     public_authority_may_rely_for_tasks = fields.Boolean(load_default=True)
+    in_force_from = fields.Date(allow_none=True)
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> v.Art6Basis:
