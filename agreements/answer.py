@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
+from typing import NamedTuple
 
 
 class Decision(StrEnum):
@@ -103,8 +106,9 @@ class EscalateTo(StrEnum):
     PANEL = "panel"
 
 
-@dataclass(frozen=True)
-class Citation:
+# Citation, Reason, Obligation and Escalation are built tens of times in every check: as NamedTuples
+# they are as immutable as frozen dataclasses and three to four times quicker to make.
+class Citation(NamedTuple):
     """Where a reason comes from: the agreement version and flow, and the legal provision."""
 
     agreement_id: str | None = None
@@ -114,8 +118,7 @@ class Citation:
     provision: str | None = None
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
     """One reason for the decision: a stable code, a plain-English message, a citation."""
 
     code: Code
@@ -123,16 +126,14 @@ class Reason:
     citation: Citation = Citation()
 
 
-@dataclass(frozen=True)
-class Obligation:
+class Obligation(NamedTuple):
     """Something the practitioner must do if they share."""
 
     code: str
     message: str
 
 
-@dataclass(frozen=True)
-class Escalation:
+class Escalation(NamedTuple):
     """Who to take the decision to, and why."""
 
     to: EscalateTo
@@ -155,18 +156,42 @@ class AgreementEvaluation:
     would_make_covered: tuple[str, ...]
 
 
+Explanation = tuple[tuple[AgreementEvaluation, ...], AgreementEvaluation | None]
+
+
+def _nothing_evaluated() -> Explanation:
+    return (), None
+
+
 @dataclass(frozen=True)
 class ShareAnswer:
-    """The checker's whole answer to a share question."""
+    """The checker's whole answer to a share question.
+
+    ``evaluations`` (every agreement considered, with its failures) and ``nearest`` are worked
+    out when first read: the decision, its reasons and what to do never wait for them.
+    """
 
     decision: Decision
     summary: str
     reasons: tuple[Reason, ...]
     obligations: tuple[Obligation, ...]
     escalations: tuple[Escalation, ...]
-    evaluations: tuple[AgreementEvaluation, ...]
-    nearest: AgreementEvaluation | None = None
     route: str | None = None
+    explain: Callable[[], Explanation] = field(default=_nothing_evaluated, repr=False, compare=False)
+
+    @cached_property
+    def _explanation(self) -> Explanation:
+        return self.explain()
+
+    @property
+    def evaluations(self) -> tuple[AgreementEvaluation, ...]:
+        """Every agreement the discloser is party to, and how it fared, by agreement id."""
+        return self._explanation[0]
+
+    @property
+    def nearest(self) -> AgreementEvaluation | None:
+        """The covering agreement, or the one nearest to covering."""
+        return self._explanation[1]
 
     def codes(self) -> frozenset[str]:
         """Every reason code in the answer and in the agreements evaluated."""

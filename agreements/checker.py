@@ -11,10 +11,9 @@ Pure: no I/O and no clock; the question carries ``as_of``.
 
 from __future__ import annotations
 
-import calendar
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import TypeVar
 
 from agreements.answer import (
     AgreementEvaluation,
@@ -27,6 +26,7 @@ from agreements.answer import (
     Reason,
     ShareAnswer,
 )
+from agreements.index import CompiledAgreement, add_months
 from agreements.model import (
     Agreement,
     AgreementRevision,
@@ -46,7 +46,7 @@ from agreements.model import (
 from agreements.question import ConsentStatus, NotSoughtReason, QuestionError, RiskFact, ShareQuestion, Urgency
 from agreements.snapshot import RegistrySnapshot
 from agreements.validation import Problem
-from agreements.vocabulary import Schedule1Condition
+from agreements.vocabulary import Schedule1Condition, VocabularyTerm
 
 ART6_CONSENT = "art6-1-a"
 ART6_VITAL_INTERESTS = "art6-1-d"
@@ -104,19 +104,12 @@ GAP_WEIGHTS = {
 }
 
 
-def add_months(day: date, months: int) -> date:
-    """``day`` plus whole months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+def _label(terms: Mapping[str, VocabularyTerm], term_id: str) -> str:
+    term = terms.get(term_id)
+    return term.label if term is not None else term_id
 
 
-def _label(terms: object, term_id: str) -> str:
-    term = getattr(terms, "get", lambda _k: None)(term_id)
-    return getattr(term, "label", term_id) if term is not None else term_id
-
-
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class _Facts:
     """What the checker derives once from the question."""
 
@@ -134,14 +127,20 @@ class _Facts:
     special: tuple[str, ...]
     criminal: tuple[str, ...]
     grounds: frozenset[ConsentOverrideGround]
+    categories: frozenset[str]
+    capacitous_refusal: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class _Evaluation:
-    """An agreement's evaluation while it is being built."""
+    """An agreement's evaluation while it is being built.
+
+    An agreement with no matching flow keeps only its masks (``unmatched``): deciding needs no
+    more, and the gap messages are written by ``explain`` only if the agreement is shown.
+    """
 
     agreement_id: str
-    revision: AgreementRevision | None
+    revision: AgreementRevision
     status_on_date: str
     inactive: list[Reason] = field(default_factory=list)
     party: list[Reason] = field(default_factory=list)
@@ -153,34 +152,63 @@ class _Evaluation:
     reserved: list[ReservedDecision] = field(default_factory=list)
     obligations: list[Obligation] = field(default_factory=list)
     serves_purpose: bool = True
+    unmatched: tuple[CompiledAgreement, tuple[int, int, int, int], _Facts, RegistrySnapshot] | None = None
+    _nearest: tuple[Flow, int] | None = None
+
+    @property
+    def has_flow_gap(self) -> bool:
+        return bool(self.flow) or self.unmatched is not None
 
     @property
     def covers(self) -> bool:
-        return not (self.inactive or self.party or self.flow or self.legal)
+        return not (self.inactive or self.party or self.has_flow_gap or self.legal)
 
     @property
     def would_cover_if_in_force(self) -> bool:
-        return bool(self.inactive) and not (self.party or self.flow or self.legal)
+        return bool(self.inactive) and not (self.party or self.has_flow_gap or self.legal)
 
-    def distance(self) -> tuple[int, int, int, int, str]:
+    def _nearest_flow(self) -> tuple[Flow, int] | None:
+        if self.unmatched is not None and self._nearest is None:
+            compiled, masks, _, _ = self.unmatched
+            self._nearest = _nearest_flow(compiled, masks)
+        return self._nearest
+
+    def distance(self) -> tuple[int, int, int, str]:
         """How far from covering: the weight of flow and party gaps, then legal, then status failures."""
+        nearest = self._nearest_flow()
+        flow_weight = nearest[1] if nearest is not None else sum(GAP_WEIGHTS.get(r.code, 1) for r in self.flow)
         return (
-            sum(GAP_WEIGHTS.get(r.code, 1) for r in self.flow)
+            flow_weight
             + 8 * len(self.party)
             # Better to extend an agreement made for this purpose than to repurpose another.
             + (0 if self.serves_purpose else 8),
             len(self.legal),
             len(self.inactive),
-            0 if self.revision is not None else 1,
             self.agreement_id,
         )
 
+    def explain(self) -> _Evaluation:
+        """Write the nearest flow's gaps and their fixes, if they are still only masks."""
+        nearest = self._nearest_flow()
+        if self.unmatched is not None and nearest is not None:
+            _, _, facts, registry = self.unmatched
+            flow = nearest[0]
+            agreement = self.revision.agreement
+            flow_cite = Citation(agreement.id, agreement.version, self.revision.revision, flow.id)
+            gaps = _flow_gaps(flow, agreement, facts, registry)
+            self.flow_id = flow.id
+            self.flow.extend(Reason(gap.code, gap.message, flow_cite) for gap, _ in gaps)
+            self.fixes.extend(fix for _, fix in gaps)
+            self.unmatched = None
+        return self
+
     def freeze(self) -> AgreementEvaluation:
-        agreement = self.revision.agreement if self.revision else None
+        self.explain()
+        agreement = self.revision.agreement
         return AgreementEvaluation(
             agreement_id=self.agreement_id,
-            version=agreement.version if agreement else None,
-            revision=self.revision.revision if self.revision else None,
+            version=agreement.version,
+            revision=self.revision.revision,
             status_on_date=self.status_on_date,
             covers=self.covers,
             flow_id=self.flow_id,
@@ -275,6 +303,14 @@ def _derive_facts(question: ShareQuestion, registry: RegistrySnapshot) -> _Facts
         special=tuple(c for c in categories if vocabulary.is_special_category(c)),
         criminal=tuple(c for c in categories if vocabulary.is_criminal_offence(c)),
         grounds=frozenset(grounds),
+        categories=frozenset(categories),
+        # An adult with capacity who refuses is not overridden without a risk to others, a serious crime, a risk
+        # to life or coercion (MCA 2005 s1(2); SCIE): no agreement and no statutory route changes that.
+        capacitous_refusal=(
+            question.consent is ConsentStatus.REFUSED
+            and presumed_capacity
+            and not grounds & OVERRIDES_CAPACITOUS_REFUSAL
+        ),
     )
 
 
@@ -323,7 +359,7 @@ def _status_rules(evaluation: _Evaluation, agreement: Agreement, cite: Citation,
 
 def _party_rules(
     evaluation: _Evaluation,
-    agreement: Agreement,
+    compiled: CompiledAgreement,
     facts: _Facts,
     cite: Citation,
     registry: RegistrySnapshot,
@@ -331,8 +367,9 @@ def _party_rules(
 ) -> Party | None:
     """DISCLOSER_NOT_PARTY / DISCLOSER_NOT_SIGNED / RECIPIENT_NOT_PARTY / RECIPIENT_NOT_SIGNED."""
     question = facts.question
+    agreement = compiled.revision.agreement
     names = registry.organisations
-    discloser = agreement.party(question.discloser)
+    discloser = compiled.parties.get(question.discloser)
     if discloser is None:
         evaluation.party.append(
             Reason(Code.DISCLOSER_NOT_PARTY, f"{names[question.discloser].name} is not a party to this version.", cite)
@@ -344,7 +381,7 @@ def _party_rules(
         )
         evaluation.fixes.append(f"{names[question.discloser].name} must sign {agreement.id}")
     if question.recipient is not None:
-        recipient = agreement.party(question.recipient)
+        recipient = compiled.parties.get(question.recipient)
         recipient_name = names[question.recipient].name
         if recipient is None:
             evaluation.party.append(
@@ -444,19 +481,9 @@ def _applies(entry: Art6Entry | Art9Entry | Art10Entry, purpose: str, discloser:
     return (not entry.purposes or purpose in entry.purposes) and (not entry.parties or discloser in entry.parties)
 
 
-_Entry = TypeVar("_Entry", Art6Entry, Art9Entry, Art10Entry)
-
-
-def _entries(agreement_level: tuple[_Entry, ...], flow_level: tuple[_Entry, ...] | None, facts: _Facts) -> list[_Entry]:
-    # A flow's own bases replace the agreement's for that article; otherwise the agreement's apply.
-    chosen = flow_level if flow_level else agreement_level
-    question = facts.question
-    return [e for e in chosen if _applies(e, question.purpose, question.discloser)]
-
-
 def _art6_rules(
     evaluation: _Evaluation,
-    agreement: Agreement,
+    compiled: CompiledAgreement,
     flow: Flow,
     party: Party,
     facts: _Facts,
@@ -466,18 +493,17 @@ def _art6_rules(
     """ART6_BASIS / ART6_BASIS_MISSING / ART6_NOT_FOR_PUBLIC_AUTHORITY: a basis valid for this discloser."""
     vocabulary = registry.vocabulary
     question = facts.question
-    flow_bases = flow.lawful_bases.art6 if flow.lawful_bases else None
-    entries = _entries(agreement.lawful_bases.art6, flow_bases, facts)
+    entries = compiled.art6_for(flow, question.purpose, question.discloser)
     if not entries:
         evaluation.legal.append(
             Reason(
                 Code.ART6_BASIS_MISSING, f"No Art 6 basis is stated for {question.purpose!r} by this discloser.", cite
             )
         )
-        evaluation.fixes.append(f"state an Art 6 basis for {question.purpose!r} in {agreement.id}")
+        evaluation.fixes.append(f"state an Art 6 basis for {question.purpose!r} in {compiled.revision.agreement.id}")
         return
     rejected: list[Reason] = []
-    for entry in sorted(entries, key=lambda e: e.basis):
+    for entry in entries:
         basis = vocabulary.art6_bases.get(entry.basis)
         here = Citation(
             cite.agreement_id, cite.version, cite.revision, cite.flow_id, basis.citation if basis else entry.basis
@@ -592,7 +618,7 @@ def _schedule1_rules(
 
 def _art9_rules(
     evaluation: _Evaluation,
-    agreement: Agreement,
+    compiled: CompiledAgreement,
     flow: Flow,
     party: Party,
     facts: _Facts,
@@ -605,8 +631,7 @@ def _art9_rules(
     vocabulary = registry.vocabulary
     question = facts.question
     listed = ", ".join(_label(vocabulary.data_categories, c) for c in facts.special)
-    flow_bases = flow.lawful_bases.art9 if flow.lawful_bases else None
-    entries = _entries(agreement.lawful_bases.art9, flow_bases, facts)
+    entries = compiled.art9_for(flow, question.purpose, question.discloser)
     if not entries:
         evaluation.legal.append(
             Reason(
@@ -615,13 +640,15 @@ def _art9_rules(
                 cite,
             )
         )
-        evaluation.fixes.append(f"state an Art 9(2) condition for {question.purpose!r} in {agreement.id}")
+        evaluation.fixes.append(
+            f"state an Art 9(2) condition for {question.purpose!r} in {compiled.revision.agreement.id}"
+        )
         return
     rejected: list[Reason] = []
     incapable = (
         question.subject.has_capacity is False or question.consent_not_sought_reason is NotSoughtReason.LACKS_CAPACITY
     )
-    for entry in sorted(entries, key=lambda e: (_preference(e.schedule1, facts), e.condition, e.schedule1 or "")):
+    for entry in sorted(entries, key=lambda e: _preference(e.schedule1, facts)):
         condition = vocabulary.art9_conditions.get(entry.condition)
         if condition is None:
             continue
@@ -694,7 +721,7 @@ def _art9_rules(
 
 def _art10_rules(
     evaluation: _Evaluation,
-    agreement: Agreement,
+    compiled: CompiledAgreement,
     flow: Flow,
     party: Party,
     facts: _Facts,
@@ -707,18 +734,17 @@ def _art10_rules(
     vocabulary = registry.vocabulary
     question = facts.question
     listed = ", ".join(_label(vocabulary.data_categories, c) for c in facts.criminal)
-    flow_bases = flow.lawful_bases.art10 if flow.lawful_bases else None
-    entries = _entries(agreement.lawful_bases.art10, flow_bases, facts)
+    entries = compiled.art10_for(flow, question.purpose, question.discloser)
     if not entries:
         evaluation.legal.append(
             Reason(
                 Code.ART10_ROUTE_MISSING, f"Criminal offence data ({listed}) needs an Art 10 route; none applies.", cite
             )
         )
-        evaluation.fixes.append(f"state an Art 10 route for {question.purpose!r} in {agreement.id}")
+        evaluation.fixes.append(f"state an Art 10 route for {question.purpose!r} in {compiled.revision.agreement.id}")
         return
     rejected: list[Reason] = []
-    for entry in sorted(entries, key=lambda e: (_preference(e.schedule1, facts), e.route, e.schedule1 or "")):
+    for entry in sorted(entries, key=lambda e: _preference(e.schedule1, facts)):
         route = vocabulary.art10_routes.get(entry.route)
         if route is None:
             continue
@@ -869,15 +895,90 @@ def _restriction_rules(
 # ---------------------------------------------------------------- one agreement
 
 
-def _evaluate(agreement_id: str, facts: _Facts, registry: RegistrySnapshot, grace_override: int | None) -> _Evaluation:
+def _nearest_flow(compiled: CompiledAgreement, masks: tuple[int, int, int, int]) -> tuple[Flow, int]:
+    """The flow with the lightest gaps (direction 8, purpose 4, data subject 2, categories 1), then by id."""
+    direction, purpose, subject, categories = masks
+    best: tuple[int, int] | None = None
+    for index in range(len(compiled.flows)):
+        bit = 1 << index
+        weight = (
+            (0 if direction & bit else GAP_WEIGHTS[Code.FLOW_NOT_FOUND])
+            + (0 if purpose & bit else GAP_WEIGHTS[Code.FLOW_PURPOSE_MISMATCH])
+            + (0 if subject & bit else GAP_WEIGHTS[Code.FLOW_DATA_SUBJECT_MISMATCH])
+            + (0 if categories & bit else GAP_WEIGHTS[Code.FLOW_CATEGORY_EXCEEDS])
+        )
+        if best is None or weight < best[0]:
+            best = (weight, index)
+    assert best is not None
+    return compiled.flows[best[1]], best[0]
+
+
+@dataclass(slots=True)
+class _Screen:
+    """What deciding needs to know of one agreement, found without writing a single message."""
+
+    agreement_id: str
+    revision: AgreementRevision
+    compiled: CompiledAgreement
+    in_force: bool
+    active_on_date: bool
+    discloser_is_party: bool
+    parties_signed: bool
+    prohibited: bool
+    masks: tuple[int, int, int, int]
+    matching: int
+
+    @property
+    def worth_evaluating(self) -> bool:
+        """Only an agreement with a flow for the share (or a prohibition of its purpose) can decide it."""
+        return self.discloser_is_party and bool(self.matching or self.prohibited)
+
+
+def _screen(agreement_id: str, facts: _Facts, registry: RegistrySnapshot, grace_override: int | None) -> _Screen:
     question = facts.question
-    in_force = registry.revision_in_force(agreement_id, question.as_of)
-    revision = in_force or registry.latest_revision(agreement_id)
-    assert revision is not None  # the snapshot only indexes agreements that have revisions
+    as_of = question.as_of
+    compiled, in_force = registry.compiled_on(agreement_id, as_of)
+    agreement = compiled.revision.agreement
+    grace = grace_override if grace_override is not None else agreement.review.lapse_grace_months
+    active_until = compiled.active_until(grace) if in_force else None
+    signed_by = as_of if in_force else (agreement.effective_from or as_of)
+    recipient = question.recipient
+    recipient_is_party = recipient is not None and recipient in compiled.parties
+    discloser_is_party = question.discloser in compiled.parties
+    masks = (
+        compiled.senders.mask(question.discloser, facts.discloser_type, True)
+        & compiled.recipients.mask(recipient, facts.recipient_type, recipient_is_party),
+        compiled.by_purpose.get(question.purpose, 0),
+        compiled.by_subject.get(question.subject.type, 0),
+        compiled.categories_mask(facts.categories),
+    )
+    return _Screen(
+        agreement_id=agreement_id,
+        revision=compiled.revision,
+        compiled=compiled,
+        in_force=in_force,
+        active_on_date=active_until is not None and as_of <= active_until,
+        discloser_is_party=discloser_is_party,
+        parties_signed=(
+            compiled.signed(question.discloser, signed_by)
+            and (recipient is None or compiled.signed(recipient, signed_by))
+        ),
+        prohibited=question.purpose in compiled.prohibited_purposes,
+        masks=masks,
+        matching=masks[0] & masks[1] & masks[2] & masks[3],
+    )
+
+
+def _evaluate(screen: _Screen, facts: _Facts, registry: RegistrySnapshot, grace_override: int | None) -> _Evaluation:
+    """The full evaluation of one agreement, with every reason written out."""
+    question = facts.question
+    revision = screen.revision
+    compiled = screen.compiled
+    agreement_id = screen.agreement_id
     agreement = revision.agreement
     cite = Citation(agreement.id, agreement.version, revision.revision)
     grace = grace_override if grace_override is not None else agreement.review.lapse_grace_months
-    if in_force is None:
+    if not screen.in_force:
         # Judge what the agreement will say, so that "would cover once in force" is true only if it would.
         evaluation = _Evaluation(agreement_id, revision, "not yet in force")
         effective = agreement.effective_from
@@ -891,9 +992,9 @@ def _evaluate(agreement_id: str, facts: _Facts, registry: RegistrySnapshot, grac
         evaluation = _Evaluation(agreement_id, revision, agreement.status.value)
         signed_by = question.as_of
         _status_rules(evaluation, agreement, cite, question.as_of, grace)
-    evaluation.serves_purpose = question.purpose in agreement.purpose_ids()
-    party = _party_rules(evaluation, agreement, facts, cite, registry, signed_by)
-    if question.purpose in agreement.restrictions.prohibited_purposes:
+    evaluation.serves_purpose = question.purpose in compiled.purposes
+    party = _party_rules(evaluation, compiled, facts, cite, registry, signed_by)
+    if screen.prohibited:
         # No flow to suggest: an agreement that forbids a purpose is not to be stretched to cover it.
         evaluation.legal.append(
             Reason(
@@ -903,42 +1004,39 @@ def _evaluate(agreement_id: str, facts: _Facts, registry: RegistrySnapshot, grac
             )
         )
         return evaluation
-
-    # The nearest flow: right direction first, then fewest gaps, then id, so list order never matters.
-    ranked = sorted(
-        ((_flow_gaps(flow, agreement, facts, registry), flow) for flow in agreement.flows),
-        key=lambda pair: (sum(GAP_WEIGHTS[gap.code] for gap, _ in pair[0]), pair[1].id),
-    )
-    if not ranked:
+    if not compiled.flows:
         evaluation.flow.append(Reason(Code.FLOW_NOT_FOUND, f"{agreement.id} has no flows.", cite))
         return evaluation
-    matching = [flow for gaps, flow in ranked if not gaps]
+
+    matching = screen.matching
     if not matching:
-        gaps, flow = ranked[0]
-        evaluation.flow_id = flow.id
-        flow_cite = Citation(agreement.id, agreement.version, revision.revision, flow.id)
-        evaluation.flow.extend(Reason(gap.code, gap.message, flow_cite) for gap, _ in gaps)
-        evaluation.fixes.extend(fix for _, fix in gaps)
+        evaluation.unmatched = (compiled, screen.masks, facts, registry)
         return evaluation
+    matching_flows = [flow for index, flow in enumerate(compiled.flows) if matching >> index & 1]
     if party is None:
-        evaluation.flow_id = matching[0].id
+        evaluation.flow_id = matching_flows[0].id
         return evaluation
 
     # Several flows may match; the first whose legal checks pass covers (by id, for determinism).
     best: _Evaluation | None = None
-    for flow in matching:
-        trial = replace(
-            evaluation,
-            inactive=list(evaluation.inactive),
-            party=list(evaluation.party),
-            passes=list(evaluation.passes),
-            flow=list(evaluation.flow),
-            legal=list(evaluation.legal),
-            fixes=list(evaluation.fixes),
-            reserved=list(evaluation.reserved),
-            obligations=list(evaluation.obligations),
-            flow_id=flow.id,
+    for flow in matching_flows:
+        # With one candidate flow (the usual case) the evaluation itself is the trial: nothing to copy.
+        trial = (
+            evaluation
+            if len(matching_flows) == 1
+            else replace(
+                evaluation,
+                inactive=list(evaluation.inactive),
+                party=list(evaluation.party),
+                flow=list(evaluation.flow),
+                legal=list(evaluation.legal),
+                passes=list(evaluation.passes),
+                fixes=list(evaluation.fixes),
+                reserved=list(evaluation.reserved),
+                obligations=list(evaluation.obligations),
+            )
         )
+        trial.flow_id = flow.id
         flow_cite = Citation(agreement.id, agreement.version, revision.revision, flow.id)
         trial.passes.append(
             Reason(
@@ -947,9 +1045,9 @@ def _evaluate(agreement_id: str, facts: _Facts, registry: RegistrySnapshot, grac
                 flow_cite,
             )
         )
-        _art6_rules(trial, agreement, flow, party, facts, flow_cite, registry)
-        _art9_rules(trial, agreement, flow, party, facts, flow_cite, registry)
-        _art10_rules(trial, agreement, flow, party, facts, flow_cite, registry)
+        _art6_rules(trial, compiled, flow, party, facts, flow_cite, registry)
+        _art9_rules(trial, compiled, flow, party, facts, flow_cite, registry)
+        _art10_rules(trial, compiled, flow, party, facts, flow_cite, registry)
         _consent_rules(trial, agreement, facts, flow_cite)
         _restriction_rules(trial, agreement, flow, facts, flow_cite)
         if not trial.legal:
@@ -963,54 +1061,51 @@ def _evaluate(agreement_id: str, facts: _Facts, registry: RegistrySnapshot, grac
 # ---------------------------------------------------------------- the answer
 
 
+RECORD_DECISION = Obligation(
+    "RECORD_DECISION",
+    "Record the decision and your reasons, what you shared, with whom, when and why, and whether consent "
+    "was obtained or why not — whether or not you share.",
+)
+SHARE_ONLY_WHAT_IS_NECESSARY = Obligation(
+    "SHARE_ONLY_WHAT_IS_NECESSARY", "Share only what is necessary, relevant, accurate and up to date for the purpose."
+)
+SEND_SECURELY = Obligation(
+    "SEND_SECURELY", "Send it securely, by the method the agreement names, to the named recipient only."
+)
+DO_NOT_INFORM_NOW = Obligation(
+    "DO_NOT_INFORM_NOW",
+    "Do not tell the person or family now, because it would increase risk or prejudice an enquiry; "
+    "record why, and review when it becomes safe.",
+)
+INFORM_UNLESS_RISK = Obligation(
+    "INFORM_UNLESS_RISK",
+    "Tell the person (or family) what you have shared and why, unless that would increase risk or "
+    "prejudice an enquiry.",
+)
+PROTECT_LOCATION = Obligation(
+    "PROTECT_LOCATION", "Protect the identity and location of anyone who might be harmed if it became known."
+)
+CONFIDENTIALITY_SURVIVES_DEATH = Obligation(
+    "CONFIDENTIALITY_SURVIVES_DEATH", "The duty of confidentiality continues after death."
+)
+_NOT_TELLING_REASONS = frozenset({NotSoughtReason.INCREASES_RISK, NotSoughtReason.PREJUDICE_ENQUIRY})
+
+
 def _standard_obligations(facts: _Facts, registry: RegistrySnapshot, agreement: Agreement | None) -> list[Obligation]:
+    """What comes with any share: record it, share the minimum, send it securely, tell (or not) the person."""
     question = facts.question
-    obligations = [
-        Obligation(
-            "RECORD_DECISION",
-            "Record the decision and your reasons, what you shared, with whom, when and why, and whether consent "
-            "was obtained or why not — whether or not you share.",
-        ),
-        Obligation(
-            "SHARE_ONLY_WHAT_IS_NECESSARY",
-            "Share only what is necessary, relevant, accurate and up to date for the purpose.",
-        ),
-        Obligation(
-            "SEND_SECURELY", "Send it securely, by the method the agreement names, to the named recipient only."
-        ),
-    ]
+    obligations = [RECORD_DECISION, SHARE_ONLY_WHAT_IS_NECESSARY, SEND_SECURELY]
     if question.consent is not ConsentStatus.OBTAINED and not facts.deceased:
-        if question.consent_not_sought_reason in (NotSoughtReason.INCREASES_RISK, NotSoughtReason.PREJUDICE_ENQUIRY):
-            obligations.append(
-                Obligation(
-                    "DO_NOT_INFORM_NOW",
-                    "Do not tell the person or family now, because it would increase risk or prejudice an enquiry; "
-                    "record why, and review when it becomes safe.",
-                )
-            )
-        else:
-            obligations.append(
-                Obligation(
-                    "INFORM_UNLESS_RISK",
-                    "Tell the person (or family) what you have shared and why, unless that would increase risk or "
-                    "prejudice an enquiry.",
-                )
-            )
+        not_telling = question.consent_not_sought_reason in _NOT_TELLING_REASONS
+        obligations.append(DO_NOT_INFORM_NOW if not_telling else INFORM_UNLESS_RISK)
     if agreement is not None:
         for subject_type in agreement.consent_model.do_not_inform:
             label = _label(registry.vocabulary.data_subject_types, subject_type)
             obligations.append(Obligation("DO_NOT_INFORM", f"Do not tell the {label.lower()}."))
-    if LOCATION_CATEGORY in question.data_categories:
-        obligations.append(
-            Obligation(
-                "PROTECT_LOCATION",
-                "Protect the identity and location of anyone who might be harmed if it became known.",
-            )
-        )
+    if LOCATION_CATEGORY in facts.categories:
+        obligations.append(PROTECT_LOCATION)
     if facts.deceased:
-        obligations.append(
-            Obligation("CONFIDENTIALITY_SURVIVES_DEATH", "The duty of confidentiality continues after death.")
-        )
+        obligations.append(CONFIDENTIALITY_SURVIVES_DEATH)
     return obligations
 
 
@@ -1246,22 +1341,35 @@ def _onward_limit(
     return strictest
 
 
-def _reserved_to_panel(evaluations: list[_Evaluation], facts: _Facts) -> list[tuple[Reason, Escalation]]:
-    """PANEL_DECISION_RESERVED: decisions an agreement in force reserves to a panel, even with no flow for them."""
+def _reserved_to_panel(
+    facts: _Facts, registry: RegistrySnapshot, grace_override: int | None
+) -> list[tuple[Reason, Escalation]]:
+    """PANEL_DECISION_RESERVED: decisions an agreement in force reserves to a panel, even with no flow for them.
+
+    The reservation binds the discloser as a signed party, whoever the recipient is.
+    """
+    question = facts.question
     found: list[tuple[Reason, Escalation]] = []
-    for evaluation in evaluations:
-        if evaluation.revision is None or evaluation.inactive or evaluation.party:
+    for agreement_id in registry.agreements_with_party(question.discloser):
+        compiled, in_force = registry.compiled_on(agreement_id, question.as_of)
+        if not in_force or question.purpose not in compiled.reserved_purposes:
             continue
-        agreement = evaluation.revision.agreement
+        agreement = compiled.revision.agreement
+        grace = grace_override if grace_override is not None else agreement.review.lapse_grace_months
+        active_until = compiled.active_until(grace)
+        if active_until is None or question.as_of > active_until:
+            continue
+        if not compiled.signed(question.discloser, question.as_of):
+            continue
         for reserved in agreement.restrictions.reserved_decisions:
-            if reserved.purpose != facts.question.purpose:
+            if reserved.purpose != question.purpose:
                 continue
             found.append(
                 (
                     Reason(
                         Code.PANEL_DECISION_RESERVED,
                         f"{agreement.id} reserves decisions on {reserved.purpose!r} to {reserved.decided_by}.",
-                        Citation(agreement.id, agreement.version, evaluation.revision.revision),
+                        Citation(agreement.id, agreement.version, compiled.revision.revision),
                     ),
                     Escalation(
                         EscalateTo.PANEL, f"The decision is reserved to {reserved.decided_by}.", reserved.decided_by
@@ -1321,7 +1429,6 @@ def _within_agreement(
     draft: _Draft,
     chosen: _Evaluation,
     onward: tuple[Reason, OnwardDisclosure] | None,
-    outside: tuple[list[Reason], list[Escalation], str | None],
     facts: _Facts,
     registry: RegistrySnapshot,
     what: str,
@@ -1334,7 +1441,7 @@ def _within_agreement(
     draft.obligations.extend(chosen.obligations)
     if onward is not None and onward[1] is OnwardDisclosure.PROHIBITED:
         draft.reasons.append(onward[0])
-        outside_reasons, outside_escalations, outside_route = outside
+        outside_reasons, outside_escalations, outside_route = _outside_agreements(facts, registry)
         if outside_escalations:
             # A restriction on passing information on never silences a statutory duty: ask, urgently.
             draft.decision = Decision.ESCALATE
@@ -1385,20 +1492,19 @@ def _within_agreement(
 
 def _outside_any_agreement(
     draft: _Draft,
-    evaluations: list[_Evaluation],
-    nearest: _Evaluation | None,
-    outside: tuple[list[Reason], list[Escalation], str | None],
+    evaluated: list[_Evaluation],
+    nearest: Callable[[], _Evaluation | None],
     facts: _Facts,
     registry: RegistrySnapshot,
+    grace_override: int | None,
     what: str,
 ) -> None:
     """No agreement covers: one that would once in force, a panel, a statutory or public-interest route, or none."""
     question = facts.question
-    outside_reasons, outside_escalations, outside_route = outside
-    would_cover = sorted((e for e in evaluations if e.would_cover_if_in_force), key=lambda e: e.agreement_id)
-    reserved = _reserved_to_panel(evaluations, facts)
-    capacitous_refusal = nearest is not None and any(r.code is Code.CAPACITOUS_REFUSAL_RESPECTED for r in nearest.legal)
-    if not evaluations:
+    outside_reasons, outside_escalations, outside_route = _outside_agreements(facts, registry)
+    would_cover = sorted((e for e in evaluated if e.would_cover_if_in_force), key=lambda e: e.agreement_id)
+    reserved = _reserved_to_panel(facts, registry, grace_override)
+    if not registry.agreements_with_party(question.discloser):
         draft.reasons.append(
             Reason(
                 Code.NO_AGREEMENT_FOR_DISCLOSER,
@@ -1447,7 +1553,7 @@ def _outside_any_agreement(
         draft.escalations.extend(outside_escalations)
         draft.route = outside_route or f"Take it to {reserved[0][1].contact}."
         draft.headline = f"{what} is a decision reserved to {reserved[0][1].contact}."
-    elif outside_escalations and not capacitous_refusal:
+    elif outside_escalations and not facts.capacitous_refusal:
         draft.decision = Decision.ESCALATE
         draft.reasons.extend(outside_reasons)
         draft.escalations.extend(outside_escalations)
@@ -1455,15 +1561,17 @@ def _outside_any_agreement(
         draft.headline = f"no agreement covers {what}, but the law gives a route: {outside_route}"
     else:
         draft.decision = Decision.NOT_COVERED
-        if nearest is not None:
-            draft.reasons.extend(nearest.inactive + nearest.party + nearest.flow + nearest.legal)
-        if capacitous_refusal:
+        closest = nearest()
+        if closest is not None:
+            closest.explain()
+            draft.reasons.extend(closest.inactive + closest.party + closest.flow + closest.legal)
+        if facts.capacitous_refusal:
             draft.route = (
                 "Respect the refusal and record it; keep offering support, and revisit if a risk to others or a "
                 "serious crime emerges. Seek advice from your safeguarding lead if unsure."
             )
-        elif nearest is not None and nearest.fixes:
-            draft.route = f"Nearest is {nearest.agreement_id}: {'; '.join(dict.fromkeys(nearest.fixes))}."
+        elif closest is not None and closest.fixes:
+            draft.route = f"Nearest is {closest.agreement_id}: {'; '.join(dict.fromkeys(closest.fixes))}."
         else:
             draft.route = (
                 "Seek consent, or ask your DPO whether another lawful basis or a one-off disclosure agreement fits."
@@ -1485,13 +1593,35 @@ def check_share(question: ShareQuestion, registry: RegistrySnapshot, *, grace_mo
     facts = _derive_facts(question, registry)
     vocabulary = registry.vocabulary
     names = registry.organisations
-    evaluations = [
-        _evaluate(agreement_id, facts, registry, grace_months)
-        for agreement_id in registry.agreements_with_party(question.discloser)
-    ]
-    covering = [e for e in evaluations if e.covers]
+    candidates = registry.agreements_with_party(question.discloser)
+    screens: dict[str, _Screen] = {}
+
+    def screen(agreement_id: str) -> _Screen:
+        found = screens.get(agreement_id)
+        if found is None:
+            found = screens[agreement_id] = _screen(agreement_id, facts, registry, grace_months)
+        return found
+
+    # Only an agreement both organisations are party to can cover a share to a registered recipient, and only
+    # one with a flow for the share can cover it or fail it in law: the rest are written out if the answer shows them.
+    both = registry.agreement_ids_with_party(question.recipient) if question.recipient is not None else None
+    deciding = [screen(a) for a in candidates if both is None or a in both]
+    evaluated: dict[str, _Evaluation] = {
+        s.agreement_id: _evaluate(s, facts, registry, grace_months) for s in deciding if s.worth_evaluating
+    }
+    covering = [e for e in evaluated.values() if e.covers]
     chosen = min(covering, key=lambda e: e.agreement_id) if covering else None
-    nearest = chosen or (min(evaluations, key=_Evaluation.distance) if evaluations else None)
+
+    def all_evaluations() -> list[_Evaluation]:
+        for agreement_id in candidates:
+            if agreement_id not in evaluated:
+                evaluated[agreement_id] = _evaluate(screen(agreement_id), facts, registry, grace_months)
+        return [evaluated[key] for key in sorted(evaluated)]
+
+    def nearest() -> _Evaluation | None:
+        every = all_evaluations()
+        return chosen or (min(every, key=_Evaluation.distance) if every else None)
+
     recipient_name = (
         names[question.recipient].name
         if question.recipient
@@ -1502,25 +1632,29 @@ def check_share(question: ShareQuestion, registry: RegistrySnapshot, *, grace_mo
         f"{names[question.discloser].name} sharing {categories} "
         f"with {recipient_name} for {_label(vocabulary.purposes, question.purpose)}"
     )
-    outside = _outside_agreements(facts, registry)
     draft = _Draft()
     if question.urgency is Urgency.EMERGENCY:
         _emergency(draft, facts, registry, chosen, what)
     elif chosen is not None:
-        _within_agreement(draft, chosen, _onward_limit(facts, registry, chosen), outside, facts, registry, what)
+        _within_agreement(draft, chosen, _onward_limit(facts, registry, chosen), facts, registry, what)
     else:
-        _outside_any_agreement(draft, evaluations, nearest, outside, facts, registry, what)
-    covering_agreement = chosen.revision.agreement if chosen is not None and chosen.revision is not None else None
+        _outside_any_agreement(draft, list(evaluated.values()), nearest, facts, registry, grace_months, what)
+    covering_agreement = chosen.revision.agreement if chosen is not None else None
     obligations = draft.obligations
     if draft.decision is not Decision.NOT_COVERED:
         obligations = _standard_obligations(facts, registry, covering_agreement) + obligations
+
+    def explain() -> tuple[tuple[AgreementEvaluation, ...], AgreementEvaluation | None]:
+        closest = nearest()
+        frozen = {e.agreement_id: e.freeze() for e in all_evaluations()}
+        return tuple(frozen[key] for key in sorted(frozen)), frozen[closest.agreement_id] if closest else None
+
     return ShareAnswer(
         decision=draft.decision,
         summary=_summary_line(draft.decision, draft.headline),
         reasons=tuple(draft.reasons),
         obligations=tuple(dict.fromkeys(obligations)),
         escalations=tuple(dict.fromkeys(draft.escalations)),
-        evaluations=tuple(e.freeze() for e in sorted(evaluations, key=lambda e: e.agreement_id)),
-        nearest=nearest.freeze() if nearest is not None else None,
         route=draft.route,
+        explain=explain,
     )

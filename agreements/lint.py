@@ -14,7 +14,8 @@ from datetime import date
 from enum import StrEnum
 from itertools import combinations
 
-from agreements.checker import SCH1_PREVENTING_UNLAWFUL_ACTS, SCH1_SAFEGUARDING, add_months
+from agreements.checker import SCH1_PREVENTING_UNLAWFUL_ACTS, SCH1_SAFEGUARDING
+from agreements.index import add_months
 from agreements.model import (
     Agreement,
     AgreementStatus,

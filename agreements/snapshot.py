@@ -10,8 +10,12 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
 
+from agreements.index import CompiledAgreement
 from agreements.model import AgreementRevision, Organisation
 from agreements.vocabulary import Vocabulary
+
+# Questions cluster on a few dates (mostly today); past this many remembered answers, start again.
+_IN_FORCE_CACHE_LIMIT = 200_000
 
 
 class RegistrySnapshot:
@@ -38,10 +42,19 @@ class RegistrySnapshot:
                     by_party[party.organisation_id].add(agreement_id)
         # Sorted so the answer never depends on the order agreements were given in.
         self._by_party: Mapping[str, tuple[str, ...]] = {org: tuple(sorted(ids)) for org, ids in by_party.items()}
+        self._party_sets: Mapping[str, frozenset[str]] = {org: frozenset(ids) for org, ids in by_party.items()}
+        # Derived from the immutable revisions above, so safe to fill lazily and keep for the snapshot's life.
+        self._compiled: dict[tuple[str, int], CompiledAgreement] = {}
+        self._in_force: dict[tuple[str, date], AgreementRevision | None] = {}
+        self._compiled_on: dict[tuple[str, date], tuple[CompiledAgreement, bool]] = {}
 
     def agreements_with_party(self, organisation_id: str) -> tuple[str, ...]:
         """Ids of agreements that name this organisation as a party in any revision."""
         return self._by_party.get(organisation_id, ())
+
+    def agreement_ids_with_party(self, organisation_id: str) -> frozenset[str]:
+        """The same agreements as ``agreements_with_party``, as a set for membership tests."""
+        return self._party_sets.get(organisation_id, frozenset())
 
     def revision_in_force(self, agreement_id: str, as_of: date) -> AgreementRevision | None:
         """The revision that governed on ``as_of``.
@@ -51,16 +64,41 @@ class RegistrySnapshot:
         loaded after the fact (a paper agreement entered later) still counts from its
         effective-from date when nothing recorded earlier governs that day.
         """
+        key = (agreement_id, as_of)
+        if key in self._in_force:
+            return self._in_force[key]
         history = self.histories.get(agreement_id, ())
         effective = [
             r for r in history if r.agreement.effective_from is not None and r.agreement.effective_from <= as_of
         ]
-        if not effective:
-            return None
         recorded_by_then = [r for r in effective if r.recorded_at.date() <= as_of]
-        if recorded_by_then:
-            return recorded_by_then[-1]
-        return effective[0]
+        found = recorded_by_then[-1] if recorded_by_then else (effective[0] if effective else None)
+        if len(self._in_force) >= _IN_FORCE_CACHE_LIMIT:
+            self._in_force.clear()
+        self._in_force[key] = found
+        return found
+
+    def compiled_on(self, agreement_id: str, as_of: date) -> tuple[CompiledAgreement, bool]:
+        """The compiled revision in force on ``as_of`` (True), or else the latest one (False)."""
+        key = (agreement_id, as_of)
+        found = self._compiled_on.get(key)
+        if found is None:
+            in_force = self.revision_in_force(agreement_id, as_of)
+            revision = in_force or self.latest_revision(agreement_id)
+            if revision is None:
+                raise KeyError(agreement_id)
+            if len(self._compiled_on) >= _IN_FORCE_CACHE_LIMIT:
+                self._compiled_on.clear()
+            found = self._compiled_on[key] = (self.compiled(revision), in_force is not None)
+        return found
+
+    def compiled(self, revision: AgreementRevision) -> CompiledAgreement:
+        """The revision's parties and flows indexed for matching, built on first use."""
+        key = (revision.agreement.id, revision.revision)
+        compiled = self._compiled.get(key)
+        if compiled is None:
+            compiled = self._compiled[key] = CompiledAgreement(revision, self.vocabulary)
+        return compiled
 
     def latest_revision(self, agreement_id: str) -> AgreementRevision | None:
         """The most recent revision of an agreement."""

@@ -188,6 +188,9 @@ class Vocabulary:
     art10_routes: Mapping[str, Art10Route]
     statutory_gateways: Mapping[str, StatutoryGateway]
     _ancestors: Mapping[str, frozenset[str]] = field(init=False, repr=False, compare=False)
+    _descendants: Mapping[str, frozenset[str]] = field(init=False, repr=False, compare=False)
+    _special: frozenset[str] = field(init=False, repr=False, compare=False)
+    _criminal: frozenset[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         ancestors: dict[str, frozenset[str]] = {}
@@ -201,7 +204,26 @@ class Vocabulary:
                 parent = self.data_categories[current].parent if current in self.data_categories else None
                 current = parent
             ancestors[category_id] = frozenset(chain)
+        descendants: dict[str, set[str]] = {category_id: set() for category_id in self.data_categories}
+        for category_id, above in ancestors.items():
+            for ancestor in above:
+                descendants.setdefault(ancestor, set()).add(category_id)
+        categories = self.data_categories
+        # Flags are inherited: anything below a special category is special category data too.
+        special = {
+            c
+            for c, above in ancestors.items()
+            if any(a in categories and categories[a].special_category for a in above)
+        }
+        criminal = {
+            c
+            for c, above in ancestors.items()
+            if any(a in categories and categories[a].criminal_offence for a in above)
+        }
         object.__setattr__(self, "_ancestors", ancestors)
+        object.__setattr__(self, "_descendants", {c: frozenset(below) for c, below in descendants.items()})
+        object.__setattr__(self, "_special", frozenset(special))
+        object.__setattr__(self, "_criminal", frozenset(criminal))
 
     @classmethod
     def build(
@@ -242,23 +264,15 @@ class Vocabulary:
 
     def descendants_of(self, category_id: str) -> frozenset[str]:
         """The category itself and every category below it."""
-        return frozenset(c for c, above in self._ancestors.items() if category_id in above)
+        return self._descendants.get(category_id, frozenset({category_id}))
 
     def is_special_category(self, category_id: str) -> bool:
         """True for UK GDPR Art 9 data, including anything below a special category."""
-        return any(
-            self.data_categories[c].special_category
-            for c in self.ancestors_of(category_id)
-            if c in self.data_categories
-        )
+        return category_id in self._special
 
     def is_criminal_offence(self, category_id: str) -> bool:
         """True for Art 10 / DPA 2018 s11(2) data, including anything below such a category."""
-        return any(
-            self.data_categories[c].criminal_offence
-            for c in self.ancestors_of(category_id)
-            if c in self.data_categories
-        )
+        return category_id in self._criminal
 
     def term_sets(self) -> dict[str, Mapping[str, VocabularyTerm]]:
         """Every term set by its name in the vocabulary file."""
