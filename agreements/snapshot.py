@@ -92,6 +92,12 @@ class RegistrySnapshot:
             found = self._compiled_on[key] = (self.compiled(revision), in_force is not None)
         return found
 
+    def compile_all(self) -> None:
+        """Compile every revision now rather than on first use (a server's start-up, a benchmark's build)."""
+        for history in self.histories.values():
+            for revision in history:
+                self.compiled(revision)
+
     def compiled(self, revision: AgreementRevision) -> CompiledAgreement:
         """The revision's parties and flows indexed for matching, built on first use."""
         key = (revision.agreement.id, revision.revision)

@@ -24,8 +24,11 @@ from registry.services.common import current_vocabulary
 from registry.services.errors import RegistryNotFoundError
 
 
-def registry_snapshot(*, session: Session, party_to: Iterable[str] | None = None) -> RegistrySnapshot:
-    """Every organisation, and every revision of the agreements any of ``party_to`` is party to (all if None)."""
+def registry_snapshot(
+    *, session: Session, party_to: Iterable[str] | None = None, agreements: Iterable[str] = ()
+) -> RegistrySnapshot:
+    """Every organisation, and every revision of the agreements any of ``party_to`` is party to (all if None)
+    together with the named ``agreements``."""
     organisations = [row_to_organisation(row) for row in session.exec(select(OrganisationRow)).all()]
     query = select(AgreementRevisionRow)
     if party_to is not None:
@@ -34,7 +37,10 @@ def registry_snapshot(*, session: Session, party_to: Iterable[str] | None = None
         agreement_ids = select(AgreementPartyRow.agreement_id).where(
             col(AgreementPartyRow.organisation_id).in_(sorted(set(party_to)))
         )
-        query = query.where(col(AgreementRevisionRow.agreement_id).in_(agreement_ids))
+        query = query.where(
+            col(AgreementRevisionRow.agreement_id).in_(agreement_ids)
+            | col(AgreementRevisionRow.agreement_id).in_(sorted(set(agreements)))
+        )
     revisions = [row_to_revision(row) for row in session.exec(query).all()]
     return RegistrySnapshot(current_vocabulary(), organisations, revisions)
 
@@ -44,7 +50,9 @@ def check_proposed_share(
 ) -> ShareAnswer:
     """The checker's answer to a share question, against the stored registry."""
     involved = [question.discloser] + ([question.received_from] if question.received_from else [])
-    snapshot = registry_snapshot(session=session, party_to=involved)
+    # The agreement the information came under is known to the registry even if neither organisation names it.
+    named = [question.received_under] if question.received_under else []
+    snapshot = registry_snapshot(session=session, party_to=involved, agreements=named)
     return check_share(question, snapshot, grace_months=grace_months)
 
 
