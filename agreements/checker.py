@@ -45,7 +45,7 @@ from agreements.model import (
 )
 from agreements.question import ConsentStatus, NotSoughtReason, QuestionError, RiskFact, ShareQuestion, Urgency
 from agreements.snapshot import RegistrySnapshot
-from agreements.validation import Problem
+from agreements.validation import Problem, unknown_term
 from agreements.vocabulary import Schedule1Condition, VocabularyTerm
 
 ART6_CONSENT = "art6-1-a"
@@ -225,29 +225,45 @@ def _question_problems(question: ShareQuestion, registry: RegistrySnapshot) -> l
     vocabulary = registry.vocabulary
     problems: list[Problem] = []
     if question.discloser not in registry.organisations:
-        problems.append(Problem("discloser", f"unknown organisation {question.discloser!r}"))
+        problems.append(Problem("discloser", unknown_term("organisation", question.discloser, registry.organisations)))
     if (question.recipient is None) == (question.recipient_type is None):
         problems.append(Problem("recipient", "give either a registered recipient or a recipient_type, not both"))
     if question.recipient is not None and question.recipient not in registry.organisations:
-        problems.append(Problem("recipient", f"unknown organisation {question.recipient!r}"))
+        problems.append(Problem("recipient", unknown_term("organisation", question.recipient, registry.organisations)))
     if question.recipient_type is not None and question.recipient_type not in vocabulary.organisation_types:
-        problems.append(Problem("recipient_type", f"unknown organisation type {question.recipient_type!r}"))
+        problems.append(
+            Problem(
+                "recipient_type",
+                unknown_term("organisation type", question.recipient_type, vocabulary.organisation_types),
+            )
+        )
     if question.received_from is not None and question.received_from not in registry.organisations:
-        problems.append(Problem("received_from", f"unknown organisation {question.received_from!r}"))
+        problems.append(
+            Problem("received_from", unknown_term("organisation", question.received_from, registry.organisations))
+        )
     if question.received_under is not None:
         if question.received_from is None:
             problems.append(Problem("received_under", "only given with received_from"))
         elif question.received_under not in registry.histories:
             problems.append(Problem("received_under", f"unknown agreement {question.received_under!r}"))
     if question.subject.type not in vocabulary.data_subject_types:
-        problems.append(Problem("subject.type", f"unknown data subject type {question.subject.type!r}"))
+        problems.append(
+            Problem(
+                "subject.type",
+                unknown_term("data subject type", question.subject.type, vocabulary.data_subject_types),
+            )
+        )
     if question.purpose not in vocabulary.purposes:
-        problems.append(Problem("purpose", f"unknown purpose {question.purpose!r}"))
+        problems.append(Problem("purpose", unknown_term("purpose", question.purpose, vocabulary.purposes)))
     if not question.data_categories:
         problems.append(Problem("data_categories", "name at least one data category"))
     for index, category in enumerate(question.data_categories):
         if category not in vocabulary.data_categories:
-            problems.append(Problem(f"data_categories[{index}]", f"unknown data category {category!r}"))
+            problems.append(
+                Problem(
+                    f"data_categories[{index}]", unknown_term("data category", category, vocabulary.data_categories)
+                )
+            )
     if question.consent_not_sought_reason is not None and question.consent is not ConsentStatus.NOT_SOUGHT:
         problems.append(Problem("consent_not_sought_reason", "only given when consent was not sought"))
     return problems

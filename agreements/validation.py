@@ -33,7 +33,8 @@ class Problem:
         return Problem(f"{prefix}{joiner}{self.path}", self.message)
 
 
-def _unknown(kind: str, value: str, known: Iterable[str]) -> str:
+def unknown_term(kind: str, value: str, known: Iterable[str]) -> str:
+    """'unknown data category 'x'', with the nearest known id as a suggestion when one is close."""
     close = difflib.get_close_matches(value, list(known), n=1, cutoff=0.75)
     hint = f" (did you mean {close[0]!r}?)" if close else ""
     return f"unknown {kind} {value!r}{hint}"
@@ -49,11 +50,11 @@ class _Checker:
     def terms(self, path: str, values: Iterable[str], known: Mapping[str, object] | Collection[str], kind: str) -> None:
         for index, value in enumerate(values):
             if value not in known:
-                self.add(f"{path}[{index}]", _unknown(kind, value, known))
+                self.add(f"{path}[{index}]", unknown_term(kind, value, known))
 
     def term(self, path: str, value: str | None, known: Mapping[str, object] | Collection[str], kind: str) -> None:
         if value is not None and value not in known:
-            self.add(path, _unknown(kind, value, known))
+            self.add(path, unknown_term(kind, value, known))
 
     def unique(self, path: str, values: Iterable[str], what: str, field: str = "") -> None:
         seen: set[str] = set()

@@ -130,3 +130,30 @@ def test_an_active_agreement_needs_an_effective_date(mash, vocabulary, organisat
 )
 def test_the_status_lifecycle(current, new, allowed):
     assert can_change_status(AgreementStatus(current), AgreementStatus(new)) is allowed
+
+
+def test_a_question_with_a_misspelt_term_is_refused_with_a_suggestion(vocabulary, organisations, mash):
+    from datetime import UTC, datetime
+
+    from agreements.checker import check_share
+    from agreements.model import AgreementRevision
+    from agreements.question import QuestionError, ShareQuestion, SubjectFacts
+    from agreements.snapshot import RegistrySnapshot
+
+    snapshot = RegistrySnapshot(
+        vocabulary, organisations, [AgreementRevision(mash, 1, datetime(2026, 1, 1, tzinfo=UTC), "test")]
+    )
+    question = ShareQuestion(
+        discloser="northshire-polise",
+        recipient="northshire-cc-childrens-services",
+        subject=SubjectFacts(type="child"),
+        data_categories=("identity", "mental-helth"),
+        purpose="mash-triage",
+        as_of=date(2026, 11, 21),
+    )
+    with pytest.raises(QuestionError) as caught:
+        check_share(question, snapshot)
+    assert caught.value.problems == [
+        Problem("discloser", "unknown organisation 'northshire-polise' (did you mean 'northshire-police'?)"),
+        Problem("data_categories[1]", "unknown data category 'mental-helth' (did you mean 'mental-health'?)"),
+    ]
