@@ -24,7 +24,7 @@ run: $(STAMP) ## Set up, create/upgrade the SQLite database, load the standard a
 	@echo "ISA registry: open http://$(HOST):$(PORT)/"
 	$(BIN)/gunicorn --no-control-socket --workers 2 --bind $(HOST):$(PORT) wsgi:app
 
-test: $(STAMP) ## Set up and run the whole test suite (DATABASE_URL selects the database; SQLite by default)
+test: $(STAMP) ## Set up and run the whole test suite (TEST_DATABASE_URL selects a server; in-memory SQLite by default)
 	$(BIN)/pytest
 
 lint: $(STAMP) ## ruff and mypy

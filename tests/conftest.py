@@ -1,7 +1,8 @@
 """Shared fixtures: an app on a fresh database per test, its session, test client and CLI runner.
 
-``DATABASE_URL`` (set by CI to PostgreSQL) picks the engine; without it each test gets
-in-memory SQLite. On PostgreSQL every table is dropped and created again before each test.
+``TEST_DATABASE_URL`` (set by CI to PostgreSQL) picks the engine; without it each test gets
+in-memory SQLite. On that server every registry table is dropped and created again before each
+test, so it is a variable of its own: a ``DATABASE_URL`` exported for a real registry is never touched.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from sqlmodel import Session, SQLModel
 import registry.models  # noqa: F401  (defines the tables)
 from registry import create_app
 
-SERVER_URL = os.environ.get("DATABASE_URL")
+SERVER_URL = os.environ.get("TEST_DATABASE_URL")
 
 
 def _clear(engine: Engine) -> None:
