@@ -31,9 +31,6 @@ from agreements.model import (
     Agreement,
     AgreementRevision,
     AgreementStatus,
-    Art6Entry,
-    Art9Entry,
-    Art10Entry,
     ConsentDefault,
     ConsentOverrideGround,
     Endpoint,
@@ -94,7 +91,6 @@ NOT_SOUGHT_GROUNDS = {
 PUBLIC_INTEREST_RISKS = frozenset(
     {RiskFact.RISK_TO_OTHERS, RiskFact.SERIOUS_CRIME, RiskFact.RISK_TO_LIFE, RiskFact.HIGH_RISK_DOMESTIC_ABUSE}
 )
-DEFAULT_GRACE_MONTHS = 3
 # How far a flow is from matching: a wrong direction or purpose matters more than one extra category.
 GAP_WEIGHTS = {
     Code.FLOW_NOT_FOUND: 8,
@@ -491,10 +487,6 @@ def _flow_gaps(flow: Flow, agreement: Agreement, facts: _Facts, registry: Regist
 
 
 # ---------------------------------------------------------------- lawful bases
-
-
-def _applies(entry: Art6Entry | Art9Entry | Art10Entry, purpose: str, discloser: str) -> bool:
-    return (not entry.purposes or purpose in entry.purposes) and (not entry.parties or discloser in entry.parties)
 
 
 def _art6_rules(
