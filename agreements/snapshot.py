@@ -15,7 +15,7 @@ from agreements.model import AgreementRevision, Organisation
 from agreements.vocabulary import Vocabulary
 
 # Questions cluster on a few dates (mostly today); past this many remembered answers, start again.
-_IN_FORCE_CACHE_LIMIT = 200_000
+_COMPILED_ON_CACHE_LIMIT = 200_000
 
 
 class RegistrySnapshot:
@@ -45,7 +45,6 @@ class RegistrySnapshot:
         self._party_sets: Mapping[str, frozenset[str]] = {org: frozenset(ids) for org, ids in by_party.items()}
         # Derived from the immutable revisions above, so safe to fill lazily and keep for the snapshot's life.
         self._compiled: dict[tuple[str, int], CompiledAgreement] = {}
-        self._in_force: dict[tuple[str, date], AgreementRevision | None] = {}
         self._compiled_on: dict[tuple[str, date], tuple[CompiledAgreement, bool]] = {}
 
     def agreements_with_party(self, organisation_id: str) -> tuple[str, ...]:
@@ -64,19 +63,12 @@ class RegistrySnapshot:
         loaded after the fact (a paper agreement entered later) still counts from its
         effective-from date when nothing recorded earlier governs that day.
         """
-        key = (agreement_id, as_of)
-        if key in self._in_force:
-            return self._in_force[key]
         history = self.histories.get(agreement_id, ())
         effective = [
             r for r in history if r.agreement.effective_from is not None and r.agreement.effective_from <= as_of
         ]
         recorded_by_then = [r for r in effective if r.recorded_at.date() <= as_of]
-        found = recorded_by_then[-1] if recorded_by_then else (effective[0] if effective else None)
-        if len(self._in_force) >= _IN_FORCE_CACHE_LIMIT:
-            self._in_force.clear()
-        self._in_force[key] = found
-        return found
+        return recorded_by_then[-1] if recorded_by_then else (effective[0] if effective else None)
 
     def compiled_on(self, agreement_id: str, as_of: date) -> tuple[CompiledAgreement, bool]:
         """The compiled revision in force on ``as_of`` (True), or else the latest one (False)."""
@@ -87,7 +79,7 @@ class RegistrySnapshot:
             revision = in_force or self.latest_revision(agreement_id)
             if revision is None:
                 raise KeyError(agreement_id)
-            if len(self._compiled_on) >= _IN_FORCE_CACHE_LIMIT:
+            if len(self._compiled_on) >= _COMPILED_ON_CACHE_LIMIT:
                 self._compiled_on.clear()
             found = self._compiled_on[key] = (self.compiled(revision), in_force is not None)
         return found

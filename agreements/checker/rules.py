@@ -786,16 +786,16 @@ def screen(agreement_id: str, facts: Facts, registry: RegistrySnapshot, grace_ov
     )
 
 
-def evaluate(screen: Screen, facts: Facts, registry: RegistrySnapshot, grace_override: int | None) -> Evaluation:
+def evaluate(screened: Screen, facts: Facts, registry: RegistrySnapshot, grace_override: int | None) -> Evaluation:
     """The full evaluation of one agreement, with every reason written out."""
     question = facts.question
-    revision = screen.revision
-    compiled = screen.compiled
-    agreement_id = screen.agreement_id
+    revision = screened.revision
+    compiled = screened.compiled
+    agreement_id = screened.agreement_id
     agreement = revision.agreement
     cite = Citation(agreement.id, agreement.version, revision.revision)
     grace = grace_override if grace_override is not None else agreement.review.lapse_grace_months
-    if not screen.in_force:
+    if not screened.in_force:
         # Judge what the agreement will say, so that "would cover once in force" is true only if it would.
         evaluation = Evaluation(agreement_id, revision, "not yet in force")
         effective = agreement.effective_from
@@ -811,7 +811,7 @@ def evaluate(screen: Screen, facts: Facts, registry: RegistrySnapshot, grace_ove
         status_rules(evaluation, agreement, cite, question.as_of, grace)
     evaluation.serves_purpose = question.purpose in compiled.purposes
     party = party_rules(evaluation, compiled, facts, cite, registry, signed_by)
-    if screen.prohibited:
+    if screened.prohibited:
         # No flow to suggest: an agreement that forbids a purpose is not to be stretched to cover it.
         evaluation.legal.append(
             Reason(
@@ -825,9 +825,9 @@ def evaluate(screen: Screen, facts: Facts, registry: RegistrySnapshot, grace_ove
         evaluation.flow.append(Reason(Code.FLOW_NOT_FOUND, f"{agreement.id} has no flows.", cite))
         return evaluation
 
-    matching = screen.matching
+    matching = screened.matching
     if not matching:
-        evaluation.unmatched = (compiled, screen.masks, facts, registry)
+        evaluation.unmatched = (compiled, screened.masks, facts, registry)
         return evaluation
     matching_flows = [flow for index, flow in enumerate(compiled.flows) if matching >> index & 1]
     if party is None:
