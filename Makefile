@@ -21,7 +21,8 @@ setup: $(STAMP) ## Create the virtualenv and install everything
 
 run: $(STAMP) ## Set up, create/upgrade the SQLite database, load the standard agreements, serve the pages
 	$(BIN)/flask --app wsgi registry init-db
-	@echo "ISA registry: open http://$(HOST):$(PORT)/"
+	@if [ -z "$$DATABASE_URL" ]; then $(BIN)/flask --app wsgi registry dev-admin; fi
+	@echo "ISA registry: open http://$(HOST):$(PORT)/ and sign in"
 	$(BIN)/gunicorn --no-control-socket --workers 2 --bind $(HOST):$(PORT) wsgi:app
 
 test: $(STAMP) ## Set up and run the whole test suite (TEST_DATABASE_URL selects a server; in-memory SQLite by default)

@@ -56,7 +56,8 @@ class Database:
     def session(self) -> Session:
         """The session of the current request (or app context), opened on first use."""
         if "db_session" not in g:
-            g.db_session = Session(self.engine, expire_on_commit=False)
+            # The change log records the request a change came in on.
+            g.db_session = Session(self.engine, expire_on_commit=False, info={"request_id": g.get("request_id")})
         session: Session = g.db_session
         return session
 

@@ -9,6 +9,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from agreements.model import AgreementRevision
+from registry.access import signed_in
 from registry.api.schemas import AgreementLintSchema, AgreementSummarySchema, LintQuerySchema, RevisionQuerySchema
 from registry.extensions import db
 from registry.services.agreements import AgreementSummary, get_agreement, list_agreements
@@ -23,6 +24,7 @@ blp = Blueprint("agreements", __name__, url_prefix="/api/v1/agreements", descrip
 class Agreements(MethodView):
     """The collection of agreements."""
 
+    @signed_in
     @blp.response(200, AgreementSummarySchema(many=True))  # type: ignore[untyped-decorator]
     def get(self) -> list[AgreementSummary]:
         """List every agreement as it currently stands."""
@@ -33,6 +35,7 @@ class Agreements(MethodView):
 class AgreementById(MethodView):
     """One agreement."""
 
+    @signed_in
     @blp.arguments(RevisionQuerySchema, location="query")  # type: ignore[untyped-decorator]
     @blp.response(200, AgreementRevisionSchema)  # type: ignore[untyped-decorator]
     def get(self, query: dict[str, Any], agreement_id: str) -> AgreementRevision:
@@ -44,6 +47,7 @@ class AgreementById(MethodView):
 class AgreementLintById(MethodView):
     """Lint findings for one agreement."""
 
+    @signed_in
     @blp.arguments(LintQuerySchema, location="query")  # type: ignore[untyped-decorator]
     @blp.response(200, AgreementLintSchema)  # type: ignore[untyped-decorator]
     def get(self, query: dict[str, Any], agreement_id: str) -> AgreementLint:

@@ -8,6 +8,7 @@ from flask_smorest import Blueprint, abort
 
 from agreements.answer import ShareAnswer
 from agreements.question import QuestionError, ShareQuestion
+from registry.access import signed_in
 from registry.extensions import db
 from registry.services.checking import check_proposed_share
 from schemas.question import ShareAnswerSchema, ShareQuestionSchema
@@ -19,6 +20,7 @@ blp = Blueprint("checks", __name__, url_prefix="/api/v1/checks", description="Ch
 class Checks(MethodView):
     """Share checks."""
 
+    @signed_in
     @blp.arguments(ShareQuestionSchema)  # type: ignore[untyped-decorator]
     @blp.response(200, ShareAnswerSchema)  # type: ignore[untyped-decorator]
     def post(self, question: ShareQuestion) -> ShareAnswer:

@@ -6,6 +6,7 @@ from flask.views import MethodView
 from flask_smorest import Blueprint
 
 from agreements.model import Organisation
+from registry.access import signed_in
 from registry.extensions import db
 from registry.services.organisations import list_organisations
 from schemas.agreement import OrganisationSchema
@@ -17,6 +18,7 @@ blp = Blueprint("organisations", __name__, url_prefix="/api/v1/organisations", d
 class Organisations(MethodView):
     """The collection of organisations."""
 
+    @signed_in
     @blp.response(200, OrganisationSchema(many=True))  # type: ignore[untyped-decorator]
     def get(self) -> list[Organisation]:
         """List every organisation, by name."""

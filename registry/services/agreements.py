@@ -24,6 +24,7 @@ from agreements.validation import Problem, validate_agreement
 from agreements.vocabulary import Vocabulary
 from registry.mapping import (
     agreement_content,
+    category_rows,
     content_hash,
     new_agreement_row,
     party_rows,
@@ -179,6 +180,7 @@ def write_revision(
     session.add(revision_row)
     session.flush()
     session.add_all(party_rows(revision.agreement, revision.revision))
+    session.add_all(category_rows(revision.agreement, revision.revision))
     log_change(
         session,
         actor=revision.recorded_by,
