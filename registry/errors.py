@@ -13,7 +13,7 @@ from typing import Any
 from flask import Flask, current_app, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from registry.access import is_api_request
 from registry.extensions import api
@@ -41,6 +41,10 @@ def error_payload(status: int, message: str, errors: dict[str, Any] | None = Non
 
 def handle_http_exception(error: HTTPException) -> ResponseReturnValue:
     """Answer an HTTP error in the form the client asked for: JSON under ``/api/``, a page elsewhere."""
+    if isinstance(error, RequestEntityTooLarge):
+        error = RequestEntityTooLarge(
+            f"The body is larger than this registry accepts ({current_app.config['MAX_CONTENT_LENGTH']} bytes)."
+        )
     if is_api_request():
         payload, status, headers = api.handle_http_exception(error)
         # smorest keeps only the headers passed through abort(); Werkzeug's own (Allow, WWW-Authenticate) matter too.

@@ -30,7 +30,10 @@ class Checks(MethodView):
         """
         try:
             return check_proposed_share(
-                session=db.session, question=question, grace_months=current_app.config.get("REVIEW_GRACE_MONTHS")
+                session=db.session,
+                question=question,
+                grace_months=current_app.config.get("REVIEW_GRACE_MONTHS"),
+                snapshots=db.snapshots,
             )
         except QuestionError as exc:
             abort(
