@@ -281,8 +281,13 @@ def _create_user(email: str, name: str, role: Role, organisation: str | None, pa
     try:
         with db.session_scope() as session:
             account = create_user(
-                session=session, email=email, name=name, role=role.value, password=password,
-                organisation_id=organisation, actor="command line",
+                session=session,
+                email=email,
+                name=name,
+                role=role.value,
+                password=password,
+                organisation_id=organisation,
+                actor="command line",
             )
     except RegistryError as exc:
         _fail(exc.lines(), "The user was not created:")
@@ -291,7 +296,10 @@ def _create_user(email: str, name: str, role: Role, organisation: str | None, pa
 
 
 _PASSWORD = click.option(
-    "--password", prompt=True, hide_input=True, confirmation_prompt=True,
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
     help="Prompted for when not given (at least 12 characters).",
 )
 

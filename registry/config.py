@@ -99,7 +99,7 @@ def sqlite_file(url: str) -> Path | None:
     prefix = "sqlite:///"
     if not url.startswith(prefix):
         return None
-    name = url[len(prefix):].split("?", 1)[0]
+    name = url[len(prefix) :].split("?", 1)[0]
     if not name or name == ":memory:":
         return None
     return Path(name)

@@ -73,9 +73,7 @@ def database_error(error: DBAPIError) -> DatabaseUnavailableError:
     """What a database failure means to an operator: not set up (run init-db) or not reachable."""
     text = str(error.orig if error.orig is not None else error).lower()
     if "no such table" in text or "does not exist" in text or "no such column" in text or "undefined" in text:
-        return DatabaseUnavailableError(
-            f"The registry database is not set up (or not upgraded): run `{INIT_COMMAND}`."
-        )
+        return DatabaseUnavailableError(f"The registry database is not set up (or not upgraded): run `{INIT_COMMAND}`.")
     return DatabaseUnavailableError(
         "The registry database cannot be reached: check DATABASE_URL and that the database server is running."
     )

@@ -170,8 +170,14 @@ def create_user(
     session.add(row)
     session.flush()
     log_change(
-        session, actor=actor, action="create", object_type="user", object_id=str(row.id),
-        before=None, after=_user_record(row), at=at,
+        session,
+        actor=actor,
+        action="create",
+        object_type="user",
+        object_id=str(row.id),
+        before=None,
+        after=_user_record(row),
+        at=at,
     )
     session.commit()
     return _account(row)
@@ -196,8 +202,12 @@ def update_user(
     new_role = role if role is not None else row.role
     new_org = organisation_id if organisation_id is not None else row.organisation_id
     problems = _check_user(
-        session, email=row.email, name=name if name is not None else row.name, role=new_role,
-        organisation_id=new_org, password=password,
+        session,
+        email=row.email,
+        name=name if name is not None else row.name,
+        role=new_role,
+        organisation_id=new_org,
+        password=password,
     )
     if problems:
         raise RegistryValidationError(problems)
@@ -211,8 +221,14 @@ def update_user(
         row.failed_sign_ins, row.locked_until = 0, None
     session.add(row)
     log_change(
-        session, actor=actor, action="update", object_type="user", object_id=str(user_id),
-        before=before, after=_user_record(row), at=utcnow(),
+        session,
+        actor=actor,
+        action="update",
+        object_type="user",
+        object_id=str(user_id),
+        before=before,
+        after=_user_record(row),
+        at=utcnow(),
     )
     session.commit()
     return _account(row)
@@ -312,8 +328,14 @@ def create_token(*, session: Session, user_id: int, name: str, actor: str) -> tu
     session.add(row)
     session.flush()
     log_change(
-        session, actor=actor, action="create", object_type="api_token", object_id=str(row.id),
-        before=None, after={"user_id": user_id, "name": row.name, "prefix": row.prefix}, at=at,
+        session,
+        actor=actor,
+        action="create",
+        object_type="api_token",
+        object_id=str(row.id),
+        before=None,
+        after={"user_id": user_id, "name": row.name, "prefix": row.prefix},
+        at=at,
     )
     session.commit()
     return _token(row), secret
@@ -343,8 +365,14 @@ def revoke_token(*, session: Session, token_id: int, account: Account) -> TokenI
         row.revoked_at = at
         session.add(row)
         log_change(
-            session, actor=account.actor, action="revoke", object_type="api_token", object_id=str(token_id),
-            before={"revoked_at": None}, after={"revoked_at": at.isoformat()}, at=at,
+            session,
+            actor=account.actor,
+            action="revoke",
+            object_type="api_token",
+            object_id=str(token_id),
+            before={"revoked_at": None},
+            after={"revoked_at": at.isoformat()},
+            at=at,
         )
         session.commit()
     return _token(row)

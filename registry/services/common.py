@@ -81,9 +81,7 @@ def bump_registry_version(session: Session) -> None:
 def registry_version(session: Session) -> tuple[str, int]:
     """The registry's (epoch, version): one primary-key read."""
     row = session.exec(
-        select(RegistryVersionRow.epoch, RegistryVersionRow.version).where(
-            RegistryVersionRow.id == REGISTRY_VERSION_ID
-        )
+        select(RegistryVersionRow.epoch, RegistryVersionRow.version).where(RegistryVersionRow.id == REGISTRY_VERSION_ID)
     ).first()
     if row is None:
         # A database made without the migration's first row: every snapshot is rebuilt until something is written.

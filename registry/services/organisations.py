@@ -52,8 +52,14 @@ def store_organisation(*, session: Session, organisation: Organisation, actor: s
     if row is None:
         session.add(organisation_to_row(organisation, updated_at=at))
         log_change(
-            session, actor=actor, action="create", object_type="organisation", object_id=organisation.id,
-            before=None, after=after, at=at,
+            session,
+            actor=actor,
+            action="create",
+            object_type="organisation",
+            object_id=organisation.id,
+            before=None,
+            after=after,
+            at=at,
         )
         return "created"
     if row.record == after:
@@ -62,7 +68,13 @@ def store_organisation(*, session: Session, organisation: Organisation, actor: s
     update_organisation_row(row, organisation, updated_at=at)
     session.add(row)
     log_change(
-        session, actor=actor, action="update", object_type="organisation", object_id=organisation.id,
-        before=before, after=after, at=at,
+        session,
+        actor=actor,
+        action="update",
+        object_type="organisation",
+        object_id=organisation.id,
+        before=before,
+        after=after,
+        at=at,
     )
     return "updated"

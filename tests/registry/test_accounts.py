@@ -59,8 +59,9 @@ def test_users_are_validated(session: Session, make_account: MakeAccount) -> Non
     assert [p.path for p in error.value.problems] == ["organisation_id"]
     account, _ = make_account(Role.AUDITOR)
     with pytest.raises(RegistryConflictError):
-        create_user(session=session, email=account.email.upper(), name="Again", role="auditor", password=PASSWORD,
-                    actor="t")
+        create_user(
+            session=session, email=account.email.upper(), name="Again", role="auditor", password=PASSWORD, actor="t"
+        )
 
 
 def test_sign_in_checks_the_password_and_locks_after_repeated_failures(
@@ -244,8 +245,9 @@ def test_users_api_for_admins(client_as: ClientAs, make_account: MakeAccount, se
         "/api/v1/users", json={"email": "NEW@example.org", "name": "N", "role": "auditor", "password": PASSWORD}
     )
     assert duplicate.status_code == 409
-    short = admin.post("/api/v1/users", json={"email": "a@example.org", "name": "A", "role": "auditor",
-                                              "password": "short"})
+    short = admin.post(
+        "/api/v1/users", json={"email": "a@example.org", "name": "A", "role": "auditor", "password": "short"}
+    )
     assert short.status_code == 422 and "password" in short.get_json()["errors"]["json"]
     changes = session.exec(select(ChangeLogRow).where(ChangeLogRow.object_type == "user")).all()
     assert all("password" not in str(c.after) for c in changes)

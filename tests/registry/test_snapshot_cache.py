@@ -89,7 +89,9 @@ def test_a_change_is_seen_by_the_next_check(app: Flask, session: Session, client
     _seed(session)
     client = client_as("practitioner")
     assert client.post("/api/v1/checks", json=_now_question()).get_json()["decision"] == "covered"
-    save_agreement(session=session, agreement=make_agreement(flows=(), review_due=REVIEW), actor="test", change_note="no flows")
+    save_agreement(
+        session=session, agreement=make_agreement(flows=(), review_due=REVIEW), actor="test", change_note="no flows"
+    )
     assert client.post("/api/v1/checks", json=_now_question()).get_json()["decision"] != "covered"
 
 
@@ -120,8 +122,9 @@ def test_two_instances_on_one_database_see_each_others_changes(two_instances: tu
     first, second = two_instances
     with Session(first.extensions["registry.db"]) as session:
         _seed(session)
-        user = create_user(session=session, email="p@example.org", name="P", role="auditor",
-                           password="x" * 12, actor="t")
+        user = create_user(
+            session=session, email="p@example.org", name="P", role="auditor", password="x" * 12, actor="t"
+        )
         _, token = create_token(session=session, user_id=user.id, name="t", actor="t")
     headers = {"Authorization": f"Bearer {token}"}
     a, b = first.test_client(), second.test_client()
@@ -130,6 +133,8 @@ def test_two_instances_on_one_database_see_each_others_changes(two_instances: tu
 
     # A change made through the second instance...
     with second.app_context():
-        save_agreement(session=db.session, agreement=make_agreement(flows=(), review_due=REVIEW), actor="t", change_note="no flows")
+        save_agreement(
+            session=db.session, agreement=make_agreement(flows=(), review_due=REVIEW), actor="t", change_note="no flows"
+        )
     # ...is what the first instance's very next check answers from.
     assert a.post("/api/v1/checks", json=_now_question(), headers=headers).get_json()["decision"] != "covered"
