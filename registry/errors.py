@@ -12,12 +12,12 @@ from typing import Any
 
 from flask import Flask, current_app, jsonify, render_template
 from flask.typing import ResponseReturnValue
-from sqlalchemy.exc import DBAPIError, OperationalError, ProgrammingError
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from registry.access import is_api_request
 from registry.extensions import api
-from registry.services.errors import DatabaseUnavailableError, RegistryError
+from registry.services.errors import DatabaseUnavailableError, RegistryConflictError, RegistryError
 
 INIT_COMMAND = "flask --app wsgi registry init-db"
 
@@ -69,9 +69,13 @@ def handle_registry_error(error: RegistryError) -> ResponseReturnValue:
     return render_template("error.html", error=page), error.status
 
 
-def database_error(error: DBAPIError) -> DatabaseUnavailableError:
-    """What a database failure means to an operator: not set up (run init-db) or not reachable."""
+def database_error(error: DBAPIError) -> RegistryError:
+    """What a database failure means: a clash with a concurrent change, not set up (run init-db), or unreachable."""
     text = str(error.orig if error.orig is not None else error).lower()
+    if isinstance(error, IntegrityError) or any(
+        word in text for word in ("database is locked", "deadlock", "could not serialize", "lock timeout")
+    ):
+        return RegistryConflictError("Another change was being saved at the same time; nothing was saved. Try again.")
     if "no such table" in text or "does not exist" in text or "no such column" in text or "undefined" in text:
         return DatabaseUnavailableError(f"The registry database is not set up (or not upgraded): run `{INIT_COMMAND}`.")
     return DatabaseUnavailableError(
@@ -81,7 +85,7 @@ def database_error(error: DBAPIError) -> DatabaseUnavailableError:
 
 def handle_database_error(error: DBAPIError) -> ResponseReturnValue:
     """An uninitialised or unreachable database is a 503 naming what to do, never a 500."""
-    current_app.logger.warning("database unavailable: %s", error)
+    current_app.logger.warning("database error: %s", error)
     return handle_registry_error(database_error(error))
 
 
@@ -97,6 +101,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(RegistryError, handle_registry_error)
     app.register_error_handler(OperationalError, handle_database_error)
     app.register_error_handler(ProgrammingError, handle_database_error)
+    app.register_error_handler(IntegrityError, handle_database_error)
     if not app.testing:
         # In tests an unexpected error should fail the test loudly instead.
         app.register_error_handler(Exception, handle_unexpected)
