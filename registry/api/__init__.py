@@ -7,10 +7,10 @@ from flask_smorest import Api
 from werkzeug.exceptions import UnsupportedMediaType
 
 from registry.access import is_api_request
-from registry.api import agreements, checks, health, organisations, tokens, users
+from registry.api import agreements, authzen, checks, files, health, lint, organisations, tokens, users, vocabulary
 
 # Endpoints whose body is a file (YAML or JSON) rather than a JSON document.
-FILE_BODY_ENDPOINTS: frozenset[str] = frozenset()
+FILE_BODY_ENDPOINTS: frozenset[str] = frozenset({"imports.Imports"})
 
 
 def register(api: Api) -> None:
@@ -19,6 +19,11 @@ def register(api: Api) -> None:
     api.register_blueprint(agreements.blp)
     api.register_blueprint(organisations.blp)
     api.register_blueprint(checks.blp)
+    api.register_blueprint(authzen.blp)
+    api.register_blueprint(vocabulary.blp)
+    api.register_blueprint(lint.blp)
+    api.register_blueprint(files.imports)
+    api.register_blueprint(files.exports)
     api.register_blueprint(users.blp)
     api.register_blueprint(tokens.blp)
 

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from agreements.answer import ShareAnswer
 from agreements.checker import check_share
 from agreements.lint import Finding, lint_agreement
+from agreements.model import Agreement
 from agreements.question import ShareQuestion
 from agreements.snapshot import RegistrySnapshot
 from registry.mapping import row_to_organisation, row_to_revision
@@ -136,3 +137,11 @@ def lint_stored_agreements(
         findings = lint_agreement(revision.agreement, vocabulary, organisations, as_of, grace_months=grace_months)
         results.append(AgreementLint(row.agreement_id, revision.agreement.version, row.revision, tuple(findings)))
     return results
+
+
+def lint_draft(
+    *, session: Session, agreement: Agreement, as_of: date, grace_months: int | None = None
+) -> list[Finding]:
+    """Lint an agreement that is not stored (a draft, a file in a pull request) against the stored organisations."""
+    organisations = {row.id: row_to_organisation(row) for row in session.exec(select(OrganisationRow)).all()}
+    return lint_agreement(agreement, current_vocabulary(), organisations, as_of, grace_months=grace_months)
