@@ -12,12 +12,17 @@ from typing import Any
 
 from flask import Flask, current_app, jsonify, render_template
 from flask.typing import ResponseReturnValue
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, ProgrammingError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError, ProgrammingError
 from werkzeug.exceptions import HTTPException, InternalServerError, RequestEntityTooLarge
 
 from registry.access import is_api_request
 from registry.extensions import api
-from registry.services.errors import DatabaseUnavailableError, RegistryConflictError, RegistryError
+from registry.services.errors import (
+    DatabaseUnavailableError,
+    RegistryConflictError,
+    RegistryError,
+    RegistryValidationError,
+)
 
 INIT_COMMAND = "flask --app wsgi registry init-db"
 
@@ -89,6 +94,12 @@ def handle_database_error(error: DBAPIError) -> ResponseReturnValue:
     return handle_registry_error(database_error(error))
 
 
+def handle_data_error(error: DataError) -> ResponseReturnValue:
+    """A value the database cannot hold (a number out of range): the request's fault, so a 422."""
+    current_app.logger.info("value out of range: %s", error)
+    return handle_registry_error(RegistryValidationError([], message="A value in the request is out of range."))
+
+
 def handle_unexpected(error: Exception) -> ResponseReturnValue:
     """Anything else: logged with its traceback, answered as a plain 500 in the client's format."""
     current_app.logger.exception("unhandled error", exc_info=error)
@@ -102,6 +113,7 @@ def init_app(app: Flask) -> None:
     app.register_error_handler(OperationalError, handle_database_error)
     app.register_error_handler(ProgrammingError, handle_database_error)
     app.register_error_handler(IntegrityError, handle_database_error)
+    app.register_error_handler(DataError, handle_data_error)
     if not app.testing:
         # In tests an unexpected error should fail the test loudly instead.
         app.register_error_handler(Exception, handle_unexpected)

@@ -9,6 +9,8 @@ from registry.api.http import PageQuerySchema
 from schemas.agreement import AgreementSchema
 from schemas.lint import FindingSchema
 
+# A revision number fits a 32-bit integer column on every database.
+MAX_REVISION = 2_147_483_647
 _ID = validate.Regexp(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", error="Use letters, digits, '.', '_' or '-' only.")
 
 
@@ -18,7 +20,9 @@ class RevisionQuerySchema(Schema):
     class Meta:
         unknown = RAISE
 
-    revision = fields.Integer(validate=validate.Range(min=1), metadata={"description": "Revision number"})
+    revision = fields.Integer(
+        validate=validate.Range(min=1, max=MAX_REVISION), metadata={"description": "Revision number"}
+    )
 
 
 class AgreementListQuerySchema(PageQuerySchema):
@@ -114,7 +118,7 @@ class SignRequestSchema(Schema):
     class Meta:
         unknown = RAISE
 
-    revision = fields.Integer(required=True, validate=validate.Range(min=1))
+    revision = fields.Integer(required=True, validate=validate.Range(min=1, max=MAX_REVISION))
     job_title = fields.String(required=True, validate=validate.Length(min=1, max=200))
 
 
@@ -149,8 +153,8 @@ class DiffQuerySchema(Schema):
     class Meta:
         unknown = RAISE
 
-    from_revision = fields.Integer(required=True, data_key="from", validate=validate.Range(min=1))
-    to_revision = fields.Integer(required=True, data_key="to", validate=validate.Range(min=1))
+    from_revision = fields.Integer(required=True, data_key="from", validate=validate.Range(min=1, max=MAX_REVISION))
+    to_revision = fields.Integer(required=True, data_key="to", validate=validate.Range(min=1, max=MAX_REVISION))
 
 
 class FieldChangeSchema(Schema):

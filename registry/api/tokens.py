@@ -60,7 +60,7 @@ class Tokens(MethodView):
         return {**info.__dict__, "token": token}
 
 
-@blp.route("/<int:token_id>")
+@blp.route("/<int(max=2147483647):token_id>")
 class TokenById(MethodView):
     """One token."""
 

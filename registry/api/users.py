@@ -82,7 +82,7 @@ class Me(MethodView):
         return require_account()
 
 
-@blp.route("/<int:user_id>")
+@blp.route("/<int(max=2147483647):user_id>")
 class UserById(MethodView):
     """One user."""
 

@@ -22,7 +22,7 @@ CHECKED_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 
 def _url(rule: str) -> str:
     # Any value will do for a path argument: access is decided before the record is looked up.
-    return re.sub(r"<(?:([^:<>]+):)?([^<>]+)>", lambda m: "1" if m.group(1) == "int" else "x", rule)
+    return re.sub(r"<(?:([^:<>]+):)?([^<>]+)>", lambda m: "1" if (m.group(1) or "").startswith("int") else "x", rule)
 
 
 def test_every_route_declares_and_enforces_its_access_rule(app: Flask, make_account: MakeAccount) -> None:
