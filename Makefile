@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: help setup run test test-postgres lint bench clean
+.PHONY: help setup run test test-postgres lint bench bench-http clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -35,6 +35,9 @@ lint: $(STAMP) ## ruff and mypy
 
 bench: $(STAMP) ## Run the checker benchmark and print its figures
 	$(BIN)/python -m bench.checker
+
+bench-http: $(STAMP) ## POST /api/v1/checks under gunicorn vs a bare Flask endpoint (uses wrk if installed: apt-get install wrk)
+	$(BIN)/python -m bench.http
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -12,5 +12,6 @@ def post_worker_init(worker: Any) -> None:
     from registry.extensions import db
 
     app = worker.wsgi
-    if isinstance(app, Flask):
+    # Only the registry has a snapshot to warm (the benchmark serves a bare app from this folder too).
+    if isinstance(app, Flask) and "registry.db" in app.extensions:
         db.warm(app)

@@ -63,7 +63,8 @@ class Checks(MethodView):
     """Share checks."""
 
     @signed_in
-    @blp.arguments(ShareQuestionSchema)  # type: ignore[untyped-decorator]
+    # An instance, not the class: webargs would otherwise build a new schema for every request.
+    @blp.arguments(ShareQuestionSchema())  # type: ignore[untyped-decorator]
     @blp.response(200, ShareAnswerSchema)  # type: ignore[untyped-decorator]
     def post(self, question: ShareQuestion) -> ShareAnswer:
         """Check a proposed share: covered, not covered or escalate, with reasons, obligations and routes.

@@ -15,7 +15,8 @@ from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import update
+from sqlalchemy import bindparam, update
+from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from agreements.validation import Problem
@@ -378,20 +379,28 @@ def revoke_token(*, session: Session, token_id: int, account: Account) -> TokenI
     return _token(row)
 
 
+_USERS = UserRow.__table__  # type: ignore[attr-defined]
+_TOKENS = ApiTokenRow.__table__  # type: ignore[attr-defined]
+# Core, not the ORM: this runs on every API request, and the ORM's per-row machinery costs more than the query.
+_TOKEN_LOOKUP = (
+    sa_select(_USERS.c.id, _USERS.c.email, _USERS.c.name, _USERS.c.role, _USERS.c.organisation_id)
+    .select_from(_USERS.join(_TOKENS, _TOKENS.c.user_id == _USERS.c.id))
+    .where(
+        _TOKENS.c.token_hash == bindparam("token_hash"),
+        _TOKENS.c.revoked_at.is_(None),
+        _USERS.c.active.is_(True),
+    )
+)
+
+
 def account_for_token(*, session: Session, token: str) -> Account | None:
     """The active user a bearer token belongs to, or ``None``: one indexed query."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    row = session.exec(
-        select(UserRow)
-        .join(ApiTokenRow, col(ApiTokenRow.user_id) == col(UserRow.id))
-        .where(
-            ApiTokenRow.token_hash == token_hash(token),
-            col(ApiTokenRow.revoked_at).is_(None),
-            col(UserRow.active).is_(True),
-        )
-    ).first()
-    return _account(row) if row is not None else None
+    row = session.connection().execute(_TOKEN_LOOKUP, {"token_hash": token_hash(token)}).first()
+    if row is None:
+        return None
+    return Account(row.id, row.email, row.name, Role(row.role), row.organisation_id, True)
 
 
 def require_role(account: Account, *roles: Role) -> None:
