@@ -298,6 +298,52 @@ def _measure(
         _stop(server)
 
 
+def _breakdown(url: str, token: str, bodies: Sequence[str], calls: int = 400) -> dict[str, float]:
+    """Where a check's time goes inside one process, in microseconds per call (median of the calls)."""
+    from agreements.checker import check_share
+    from registry import create_app
+    from registry.extensions import db
+    from registry.services.accounts import account_for_token
+    from registry.services.common import registry_version
+    from schemas.question import ShareAnswerSchema, ShareQuestionSchema
+
+    app = create_app({"DATABASE_URL": url})
+    question_schema, answer_schema = ShareQuestionSchema(), ShareAnswerSchema()
+    raw = [json.loads(body) for body in bodies]
+    timings: dict[str, float] = {}
+
+    def time_it(name: str, call: Any) -> None:
+        samples = []
+        for index in range(calls):
+            start = time.perf_counter_ns()
+            call(index % len(raw))
+            samples.append(time.perf_counter_ns() - start)
+        timings[name] = statistics.median(samples[calls // 4 :]) / 1000
+
+    with app.app_context():
+        snapshot = db.snapshots.get(db.session)
+        questions = [question_schema.load(item) for item in raw]
+        answers = [check_share(q, snapshot) for q in questions]
+        time_it("token look-up", lambda i: account_for_token(session=db.session, token=token))
+        time_it("registry version read", lambda i: registry_version(db.session))
+        time_it("question load (schema)", lambda i: question_schema.load(raw[i]))
+        time_it("checker", lambda i: check_share(questions[i], snapshot))
+        time_it("answer dump (schema)", lambda i: answer_schema.dump(answers[i]))
+        time_it("answer to JSON text", lambda i: json.dumps(answer_schema.dump(answers[i])))
+        timings["answer to JSON text"] -= timings["answer dump (schema)"]
+        timings["answer size (bytes)"] = statistics.mean(len(json.dumps(answer_schema.dump(a))) for a in answers)
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    time_it("whole request in process", lambda i: client.post("/api/v1/checks", data=bodies[i], headers=headers))
+    from bench.bare_app import app as bare
+
+    bare_client = bare.test_client()
+    time_it("bare request in process", lambda i: bare_client.post("/echo", data=bodies[i], headers=headers))
+    db_engine = app.extensions["registry.db"]
+    db_engine.dispose()
+    return timings
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the benchmark and print the figures."""
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -319,6 +365,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(header)
     print("-" * len(header))
     failures = []
+    breakdowns: dict[int, dict[str, float]] = {}
     for n in args.sizes:
         with tempfile.TemporaryDirectory(prefix="isa-bench-") as tmp:
             folder = Path(tmp)
@@ -338,6 +385,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                 args.duration,
                 folder,
             )
+            breakdowns[n] = _breakdown(url, token, bodies)
         ratio = checks.requests_per_second / bare.requests_per_second
         print(
             f"{n:>6} | {checks.requests_per_second:>10.0f} {bare.requests_per_second:>9.0f} {ratio:>6.2f} | "
@@ -351,6 +399,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             failures.append(f"N={n}: p50 {checks_latency.p50_ms:.2f} ms > {P50_TARGET_MS} ms")
         if checks.errors or checks_latency.errors:
             failures.append(f"N={n}: {checks.errors + checks_latency.errors} non-200 answers")
+    print()
+    print("Where a check's time goes, in one process (median us per call):")
+    names = list(next(iter(breakdowns.values())))
+    print(f"{'':>28}" + "".join(f"{'N=' + str(n):>10}" for n in breakdowns))
+    for name in names:
+        print(f"{name:>28}" + "".join(f"{breakdowns[n][name]:>10.0f}" for n in breakdowns))
     print()
     print(f"targets: throughput >= {RATIO_TARGET} of the bare endpoint; p50 <= {P50_TARGET_MS} ms (1 connection)")
     for failure in failures:

@@ -49,3 +49,19 @@ def test_an_unreachable_database_is_a_503_saying_so() -> None:
     response = app.test_client().get("/api/v1/health")
     assert response.status_code == 503 and "cannot be reached" in response.get_json()["message"]
     app.extensions["registry.db"].dispose()
+
+
+def test_the_health_check_needs_no_sign_in_and_reports_the_registry_version(client: FlaskClient) -> None:
+    health = client.get("/api/v1/health")
+    assert health.status_code == 200 and health.get_json() == {"status": "ok", "registry_version": 0}
+
+
+def test_a_concurrent_write_lock_is_a_409_not_a_503() -> None:
+    from sqlalchemy.exc import OperationalError
+
+    from registry.errors import database_error
+
+    locked = database_error(OperationalError("UPDATE agreement", {}, Exception("database is locked")))
+    assert locked.status == 409
+    missing = database_error(OperationalError("SELECT", {}, Exception("no such table: agreement")))
+    assert missing.status == 503 and "init-db" in missing.message
