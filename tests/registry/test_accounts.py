@@ -272,3 +272,27 @@ def test_tokens_api_shows_a_token_once_and_revokes_it(app: Flask, client_as: Cli
     assert auditor.delete(f"/api/v1/tokens/{body['id']}").get_json()["revoked_at"]
     assert fresh.get("/api/v1/users/me", headers=headers).status_code == 401
     assert auditor.post("/api/v1/tokens", json={"name": ""}).status_code == 422
+
+
+def test_the_tokens_page_makes_a_token_once_and_revokes_it(app: Flask, make_account: MakeAccount) -> None:
+    account, _ = make_account(Role.PRACTITIONER)
+    client = app.test_client()
+    _sign_in(client, account.email, PASSWORD)
+    page = client.get("/account/tokens").get_data(as_text=True)
+    assert "Your API tokens" in page
+    made = client.post("/account/tokens", data={"name": "my script", "csrf_token": _csrf(page)})
+    html = made.get_data(as_text=True)
+    found = re.search(r'<code id="new-token">(isa_[^<]+)</code>', html)
+    assert made.status_code == 200 and found
+    token = found.group(1)
+    api = app.test_client()
+    assert api.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+    again = client.get("/account/tokens").get_data(as_text=True)
+    assert token not in again and "my script" in again
+    token_id = re.search(r'name="token_id" value="(\d+)"', again)
+    assert token_id
+    revoked = client.post("/account/tokens/revoke", data={"token_id": token_id.group(1), "csrf_token": _csrf(again)})
+    assert revoked.status_code == 200 and "Revoked my script" in revoked.get_data(as_text=True)
+    assert api.get("/api/v1/users/me", headers={"Authorization": f"Bearer {token}"}).status_code == 401
+    assert client.post("/account/tokens", data={"name": "", "csrf_token": _csrf(again)}).status_code == 422
+    assert client.post("/account/tokens/revoke", data={"token_id": "1"}).status_code == 400  # no CSRF token
