@@ -32,18 +32,26 @@ def _content_security_policy() -> str:
 def add_security_headers(response: Response) -> Response:
     """Set the security headers on a response (registered as an ``after_request``)."""
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", _content_security_policy())
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    wanted = {
+        "X-Content-Type-Options": "nosniff",
+        "X-Frame-Options": "DENY",
+        "Referrer-Policy": "same-origin",
+        "Cross-Origin-Opener-Policy": "same-origin",
+    }
     if request.is_secure:
-        headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        wanted["Strict-Transport-Security"] = "max-age=31536000; includeSubDomains"
     if "request_id" in g:
-        headers.setdefault("X-Request-ID", g.request_id)
+        wanted["X-Request-ID"] = g.request_id
     if request.endpoint != "static":
         # Agreements and answers are sensitive: no shared cache keeps them.
-        headers.setdefault("Cache-Control", "no-store")
+        wanted["Cache-Control"] = "no-store"
+    present = {key.lower() for key, _ in headers.items()}
+    if "content-security-policy" not in present:
+        headers["Content-Security-Policy"] = _content_security_policy()
+    for name, value in wanted.items():
+        # A view that set its own value keeps it (Headers.setdefault would cost more than the check).
+        if name.lower() not in present:
+            headers[name] = value
     return response
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select as sa_select
 from sqlalchemy import update
 from sqlmodel import Session, select
 
@@ -78,11 +79,16 @@ def bump_registry_version(session: Session) -> None:
     )
 
 
+_VERSION_TABLE = RegistryVersionRow.__table__  # type: ignore[attr-defined]
+# Core, not the ORM: this read runs on every check, and the ORM's per-statement machinery costs more than the read.
+_READ_VERSION = sa_select(_VERSION_TABLE.c.epoch, _VERSION_TABLE.c.version).where(
+    _VERSION_TABLE.c.id == REGISTRY_VERSION_ID
+)
+
+
 def registry_version(session: Session) -> tuple[str, int]:
     """The registry's (epoch, version): one primary-key read."""
-    row = session.exec(
-        select(RegistryVersionRow.epoch, RegistryVersionRow.version).where(RegistryVersionRow.id == REGISTRY_VERSION_ID)
-    ).first()
+    row = session.connection().execute(_READ_VERSION).first()
     if row is None:
         # A database made without the migration's first row: every snapshot is rebuilt until something is written.
         return ("", -1)
