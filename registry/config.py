@@ -78,6 +78,19 @@ def settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
+        # Every operation needs a personal API token unless it says otherwise (the health check).
+        "API_SPEC_OPTIONS": {
+            "security": [{"bearerAuth": []}],
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {
+                        "type": "http",
+                        "scheme": "bearer",
+                        "description": "A personal API token (POST /api/v1/tokens, or the 'API tokens' page).",
+                    }
+                }
+            },
+        },
     }
 
 

@@ -27,6 +27,7 @@ class Health(MethodView):
     """The health check."""
 
     @public
+    @blp.doc(security=[])  # type: ignore[untyped-decorator]
     @blp.response(200, HealthSchema)  # type: ignore[untyped-decorator]
     def get(self) -> dict[str, Any]:
         """Say whether the instance and its database are up (503 when the database is unavailable)."""

@@ -427,3 +427,11 @@ def test_two_clients_amending_from_one_etag_exactly_one_wins(tmp_path: Path, cli
             assert len(revisions) == round_number + 2
     finally:
         app.extensions["registry.db"].dispose()
+
+
+def test_the_openapi_document_says_how_to_authenticate(auth_client: FlaskClient) -> None:
+    spec = auth_client.get("/api/openapi.json").get_json()
+    assert spec["security"] == [{"bearerAuth": []}]
+    assert spec["components"]["securitySchemes"]["bearerAuth"]["scheme"] == "bearer"
+    assert spec["paths"]["/api/v1/health"]["get"]["security"] == []
+    assert "/api/v1/authzen/access/v1/evaluation" in spec["paths"]
