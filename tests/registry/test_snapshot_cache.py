@@ -18,7 +18,7 @@ from registry.services.agreements import save_agreement
 from registry.services.common import registry_version
 from registry.services.organisations import save_organisation
 from registry.services.standard import load_standard_agreements
-from tests.builders import make_agreement, make_childrens_services, make_organisation
+from tests.builders import CHILDRENS, make_agreement, make_childrens_services, make_organisation
 from tests.conftest import SERVER_URL, ClientAs, _make_app
 from tests.registry.questions import share_question
 
@@ -118,23 +118,33 @@ def two_instances(tmp_path: Path) -> Iterator[tuple[Flask, Flask]]:
 
 def test_two_instances_on_one_database_see_each_others_changes(two_instances: tuple[Flask, Flask]) -> None:
     from registry.services.accounts import create_token, create_user
+    from schemas.agreement import AgreementSchema
 
     first, second = two_instances
     with Session(first.extensions["registry.db"]) as session:
         _seed(session)
-        user = create_user(
-            session=session, email="p@example.org", name="P", role="auditor", password="x" * 12, actor="t"
+        lead = create_user(
+            session=session,
+            email="lead@example.org",
+            name="Lead",
+            role="governance_lead",
+            password="x" * 12,
+            organisation_id=CHILDRENS,
+            actor="t",
         )
-        _, token = create_token(session=session, user_id=user.id, name="t", actor="t")
+        _, token = create_token(session=session, user_id=lead.id, name="t", actor="t")
     headers = {"Authorization": f"Bearer {token}"}
     a, b = first.test_client(), second.test_client()
     assert a.post("/api/v1/checks", json=_now_question(), headers=headers).get_json()["decision"] == "covered"
     assert b.post("/api/v1/checks", json=_now_question(), headers=headers).get_json()["decision"] == "covered"
 
-    # A change made through the second instance...
-    with second.app_context():
-        save_agreement(
-            session=db.session, agreement=make_agreement(flows=(), review_due=REVIEW), actor="t", change_note="no flows"
-        )
+    # An amendment made through the second instance's API (the flow is withdrawn)...
+    tag = b.get("/api/v1/agreements/test-mash", headers=headers).headers["ETag"]
+    body = {
+        "agreement": AgreementSchema().dump(make_agreement(flows=(), review_due=REVIEW)),
+        "change_summary": "no flows",
+    }
+    amended = b.put("/api/v1/agreements/test-mash", json=body, headers={**headers, "If-Match": tag})
+    assert amended.status_code == 200, amended.get_json()
     # ...is what the first instance's very next check answers from.
     assert a.post("/api/v1/checks", json=_now_question(), headers=headers).get_json()["decision"] != "covered"
