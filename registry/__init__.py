@@ -18,6 +18,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(REPO_ROOT / "templates"),
         static_folder="static",
     )
+    from registry.jsonio import OrjsonProvider
+
+    app.json = OrjsonProvider(app)
     app.config.from_mapping(settings())
     if config:
         app.config.from_mapping(config)
