@@ -133,11 +133,16 @@ def create_organisation(*, session: Session, organisation: Organisation, account
 def amend_organisation(
     *, session: Session, organisation_id: str, organisation: Organisation, account: Account, expected_etag: str | None
 ) -> Organisation:
-    """Replace an organisation's record; ``expected_etag`` is the one the change was made from (412 if stale)."""
+    """Replace an organisation's record; ``expected_etag`` is the one the change was made from (412 if stale).
+
+    A governance lead amends their own organisation's record only; an admin any.
+    """
     _may_edit_organisations(account)
     row = session.get(OrganisationRow, organisation_id)
     if row is None:
         raise RegistryNotFoundError(f"no organisation {organisation_id!r}")
+    if account.role is Role.GOVERNANCE_LEAD and account.organisation_id != organisation_id:
+        raise PermissionDeniedError(f"a governance lead of {account.organisation_id} cannot amend {organisation_id}")
     current = row_to_organisation(row)
     if expected_etag is not None and expected_etag != organisation_etag(current):
         raise StaleRevisionError(

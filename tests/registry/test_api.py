@@ -267,12 +267,18 @@ def test_organisations_api(world: World) -> None:
     assert world.lead.post("/api/v1/organisations", json=new).status_code == 409
     assert world.lead.post("/api/v1/organisations", json={**new, "id": "x", "type": "wizard"}).status_code == 422
     renamed = {**new, "name": "Renamed"}
-    assert world.lead.put("/api/v1/organisations/new-org", json=renamed).status_code == 428
+    assert world.admin.put("/api/v1/organisations/new-org", json=renamed).status_code == 428
     tag = created.headers["ETag"]
-    amended = world.lead.put("/api/v1/organisations/new-org", json=renamed, headers={"If-Match": tag})
+    # A governance lead amends only their own organisation's record.
+    assert world.lead.put("/api/v1/organisations/new-org", json=renamed, headers={"If-Match": tag}).status_code == 403
+    amended = world.admin.put("/api/v1/organisations/new-org", json=renamed, headers={"If-Match": tag})
     assert amended.status_code == 200 and amended.headers["ETag"] != tag
-    assert world.lead.put("/api/v1/organisations/new-org", json=new, headers={"If-Match": tag}).status_code == 412
-    assert world.lead.put("/api/v1/organisations/nope", json=new, headers={"If-Match": tag}).status_code == 404
+    assert world.admin.put("/api/v1/organisations/new-org", json=new, headers={"If-Match": tag}).status_code == 412
+    assert world.admin.put("/api/v1/organisations/nope", json=new, headers={"If-Match": tag}).status_code == 404
+    own = world.lead.get(f"/api/v1/organisations/{CHILDRENS}")
+    changed = {**own.get_json(), "address": "1 County Hall"}
+    mine = world.lead.put(f"/api/v1/organisations/{CHILDRENS}", json=changed, headers={"If-Match": own.headers["ETag"]})
+    assert mine.status_code == 200 and mine.get_json()["address"] == "1 County Hall"
 
 
 def test_vocabulary_and_lint(world: World) -> None:

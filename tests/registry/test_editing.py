@@ -381,15 +381,27 @@ def test_organisations_create_and_amend(session: Session, people: dict[str, Acco
         )
     etag = organisation_etag(new)
     renamed = replace(new, name="Renamed Org")
+    # A governance lead amends their own organisation only; the new one is an admin's to amend.
+    with pytest.raises(PermissionDeniedError):
+        amend_organisation(
+            session=session, organisation_id="new-org", organisation=renamed, account=people["lead"], expected_etag=etag
+        )
+    own = make_childrens_services(address="1 County Hall")
+    assert (
+        amend_organisation(
+            session=session, organisation_id=CHILDRENS, organisation=own, account=people["lead"], expected_etag=None
+        )
+        == own
+    )
     amend_organisation(
-        session=session, organisation_id="new-org", organisation=renamed, account=people["lead"], expected_etag=etag
+        session=session, organisation_id="new-org", organisation=renamed, account=people["admin"], expected_etag=etag
     )
     with pytest.raises(StaleRevisionError):
         amend_organisation(
             session=session,
             organisation_id="new-org",
             organisation=replace(new, name="Lost"),
-            account=people["lead"],
+            account=people["admin"],
             expected_etag=etag,
         )
     with pytest.raises(RegistryValidationError):
@@ -397,7 +409,7 @@ def test_organisations_create_and_amend(session: Session, people: dict[str, Acco
             session=session,
             organisation_id="new-org",
             organisation=make_organisation(id="other"),
-            account=people["lead"],
+            account=people["admin"],
             expected_etag=None,
         )
     logged = session.exec(select(ChangeLogRow).where(ChangeLogRow.object_id == "new-org")).all()
