@@ -10,10 +10,18 @@ from sqlalchemy import and_, func
 from sqlmodel import Session, col, select
 
 from agreements.model import AgreementKind, AgreementStatus
-from registry.models import AgreementCategoryRow, AgreementPartyRow, AgreementRevisionRow, AgreementRow, ChangeLogRow
+from agreements.validation import Problem, unknown_term
+from registry.models import (
+    AgreementCategoryRow,
+    AgreementPartyRow,
+    AgreementRevisionRow,
+    AgreementRow,
+    ChangeLogRow,
+    OrganisationRow,
+)
 from registry.services.agreements import AgreementSummary
-from registry.services.common import current_vocabulary
-from registry.services.errors import RegistryNotFoundError
+from registry.services.common import current_vocabulary, stored_organisation_ids
+from registry.services.errors import RegistryNotFoundError, RegistryValidationError
 
 # How list items in an agreement document are matched between revisions: by their own id, not position.
 LIST_KEYS = {"parties": "organisation_id", "flows": "id", "purposes": "purpose", "contacts": "name"}
@@ -36,7 +44,17 @@ def find_agreements(
     """The agreements matching ``filters`` as they currently stand, by title, one page of them, and how many match.
 
     ``data_category`` finds agreements with a flow that permits it: one naming it or a broader category.
+    A category or party the registry does not know is a validation error naming the filter, not an empty list.
     """
+    problems = []
+    vocabulary = current_vocabulary()
+    if filters.data_category is not None and filters.data_category not in vocabulary.data_categories:
+        message = unknown_term("data category", filters.data_category, vocabulary.data_categories)
+        problems.append(Problem("data_category", message))
+    if filters.party is not None and session.get(OrganisationRow, filters.party) is None:
+        problems.append(Problem("party", unknown_term("organisation", filters.party, stored_organisation_ids(session))))
+    if problems:
+        raise RegistryValidationError(problems, message="The filters name terms the registry does not know.")
     current = and_(
         col(AgreementPartyRow.agreement_id) == col(AgreementRow.id),
         col(AgreementPartyRow.revision) == col(AgreementRow.current_revision),
@@ -57,7 +75,7 @@ def find_agreements(
             )
         )
     if filters.data_category is not None:
-        names = {filters.data_category} | set(current_vocabulary().ancestors_of(filters.data_category))
+        names = {filters.data_category} | set(vocabulary.ancestors_of(filters.data_category))
         conditions.append(
             col(AgreementRow.id).in_(
                 select(AgreementCategoryRow.agreement_id)

@@ -137,6 +137,11 @@ def test_list_filters_and_pagination(world: World, session: Session) -> None:
     meta = json.loads(page.headers["X-Pagination"])
     assert (meta["page"], meta["total_pages"], meta["previous_page"]) == (2, 2, 1)
     assert world.practitioner.get("/api/v1/agreements?kind=wizard").status_code == 422
+    typo = world.practitioner.get("/api/v1/agreements?data_category=mental-helth&party=northshire-polise")
+    assert typo.status_code == 422
+    errors = typo.get_json()["errors"]["json"]
+    assert "did you mean 'mental-health'" in errors["data_category"][0]
+    assert "did you mean 'northshire-police'" in errors["party"][0]
     assert world.practitioner.get("/api/v1/agreements?page_size=0").status_code == 422
 
 
