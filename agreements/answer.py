@@ -20,10 +20,14 @@ class Decision(StrEnum):
 class Code(StrEnum):
     """Stable reason codes, like a linter's; the API, the page and the PDF all show them."""
 
-    # The question itself
+    # The question itself, and terms the checker cannot interpret (fail closed)
     UNKNOWN_TERM = "UNKNOWN_TERM"
     # Emergency
     EMERGENCY_SHARE_NOW = "EMERGENCY_SHARE_NOW"
+    EMERGENCY_NOT_SHOWN = "EMERGENCY_NOT_SHOWN"
+    EMERGENCY_PURPOSE_NOT_PROTECTIVE = "EMERGENCY_PURPOSE_NOT_PROTECTIVE"
+    EMERGENCY_RECIPIENT_CANNOT_ACT = "EMERGENCY_RECIPIENT_CANNOT_ACT"
+    EMERGENCY_NOT_FOR_BULK = "EMERGENCY_NOT_FOR_BULK"
     # Finding agreements
     NO_AGREEMENT_FOR_DISCLOSER = "NO_AGREEMENT_FOR_DISCLOSER"
     AGREEMENT_NOT_YET_IN_FORCE = "AGREEMENT_NOT_YET_IN_FORCE"
@@ -49,7 +53,9 @@ class Code(StrEnum):
     ART6_CONSENT_NOT_OBTAINED = "ART6_CONSENT_NOT_OBTAINED"
     ART6_VITAL_INTERESTS_NOT_LIFE_OR_DEATH = "ART6_VITAL_INTERESTS_NOT_LIFE_OR_DEATH"
     ART6_NOT_YET_IN_FORCE = "ART6_NOT_YET_IN_FORCE"
+    ART6_ANNEX1_CONDITION_NOT_MET = "ART6_ANNEX1_CONDITION_NOT_MET"
     AUTHORISED_BY_LAW = "AUTHORISED_BY_LAW"
+    LAW_ENFORCEMENT_PROCESSING = "LAW_ENFORCEMENT_PROCESSING"
     # Article 9 and Schedule 1
     ART9_CONDITION = "ART9_CONDITION"
     ART9_CONDITION_MISSING = "ART9_CONDITION_MISSING"
@@ -66,6 +72,9 @@ class Code(StrEnum):
     ART10_ROUTE = "ART10_ROUTE"
     ART10_ROUTE_MISSING = "ART10_ROUTE_MISSING"
     ART10_OFFICIAL_AUTHORITY_NOT_AVAILABLE = "ART10_OFFICIAL_AUTHORITY_NOT_AVAILABLE"
+    # The recipient's own footing
+    RECIPIENT_BASIS_MISSING = "RECIPIENT_BASIS_MISSING"
+    RECIPIENT_APD_MISSING = "RECIPIENT_APD_MISSING"
     # Consent
     CONSENT_OBTAINED = "CONSENT_OBTAINED"
     CONSENT_NOT_USED = "CONSENT_NOT_USED"
@@ -74,22 +83,41 @@ class Code(StrEnum):
     CONSENT_NO_OVERRIDE_GROUND = "CONSENT_NO_OVERRIDE_GROUND"
     CONSENT_GROUND_NOT_IN_AGREEMENT = "CONSENT_GROUND_NOT_IN_AGREEMENT"
     CAPACITOUS_REFUSAL_RESPECTED = "CAPACITOUS_REFUSAL_RESPECTED"
+    CONSENT_NOT_ASKED_MUST_NOT_BE_TOLD = "CONSENT_NOT_ASKED_MUST_NOT_BE_TOLD"
+    STATUTORY_DUTY_APPLIES = "STATUTORY_DUTY_APPLIES"
+    STATUTORY_REQUEST_DOES_NOT_FIT = "STATUTORY_REQUEST_DOES_NOT_FIT"
     # Restrictions
     PURPOSE_PROHIBITED = "PURPOSE_PROHIBITED"
     PANEL_DECISION_RESERVED = "PANEL_DECISION_RESERVED"
     ONWARD_DISCLOSURE_PROHIBITED = "ONWARD_DISCLOSURE_PROHIBITED"
     ONWARD_DISCLOSURE_NEEDS_ORIGINATOR_CONSENT = "ONWARD_DISCLOSURE_NEEDS_ORIGINATOR_CONSENT"
     ONWARD_DISCLOSURE_ORIGINATOR_AGREED = "ONWARD_DISCLOSURE_ORIGINATOR_AGREED"
+    BULK_SHARING_NOT_PERMITTED = "BULK_SHARING_NOT_PERMITTED"
+    LOCATION_MUST_NOT_REACH_RECIPIENT = "LOCATION_MUST_NOT_REACH_RECIPIENT"
     # Outcomes outside or beside agreements
     AGREEMENT_WOULD_COVER_BUT_NOT_ACTIVE = "AGREEMENT_WOULD_COVER_BUT_NOT_ACTIVE"
     STATUTORY_DUTY_CHILD_PROTECTION = "STATUTORY_DUTY_CHILD_PROTECTION"
     STATUTORY_DUTY_ADULT_SAFEGUARDING = "STATUTORY_DUTY_ADULT_SAFEGUARDING"
     STATUTORY_REQUEST_SAFEGUARDING_ADULTS_BOARD = "STATUTORY_REQUEST_SAFEGUARDING_ADULTS_BOARD"
     DISCLOSURE_SCHEME_POLICE_PROCESS = "DISCLOSURE_SCHEME_POLICE_PROCESS"
+    DISCLOSURE_SCHEME_PASS_TO_POLICE = "DISCLOSURE_SCHEME_PASS_TO_POLICE"
     MAPPA_PROCESS = "MAPPA_PROCESS"
     PUBLIC_INTEREST_CASE = "PUBLIC_INTEREST_CASE"
+    PUBLIC_INTEREST_RECIPIENT_CANNOT_ACT = "PUBLIC_INTEREST_RECIPIENT_CANNOT_ACT"
+    NOT_FOR_THIS_RECIPIENT = "NOT_FOR_THIS_RECIPIENT"
     DECEASED_PERSON = "DECEASED_PERSON"
     NO_ROUTE = "NO_ROUTE"
+
+
+class InstructionKind(StrEnum):
+    """What the practitioner is told to do, in one line, before any reason."""
+
+    SHARE = "share"
+    SHARE_NOW = "share_now"
+    REFER_NOW = "refer_now"
+    REFER_INSTEAD = "refer_instead"
+    ASK_FIRST = "ask_first"
+    DO_NOT_SHARE = "do_not_share"
 
 
 class EscalateTo(StrEnum):
@@ -101,6 +129,9 @@ class EscalateTo(StrEnum):
     MAPPA_MEETING = "mappa_meeting"
     MARAC = "marac"
     POLICE_DISCLOSURE_SCHEME = "police_disclosure_scheme"
+    MAPPA_LEAD_AGENCY = "mappa_lead_agency"
+    CHILDRENS_SOCIAL_CARE = "childrens_social_care"
+    ADULT_SOCIAL_CARE = "adult_social_care"
     ORIGINATING_AGENCY = "originating_agency"
     AGREEMENT_OWNER = "agreement_owner"
     PANEL = "panel"
@@ -131,6 +162,13 @@ class Obligation(NamedTuple):
 
     code: str
     message: str
+
+
+class Instruction(NamedTuple):
+    """The one line a practitioner acts on: share, share now, refer, ask whom, or do not share."""
+
+    kind: InstructionKind
+    text: str
 
 
 class Escalation(NamedTuple):
@@ -172,11 +210,14 @@ class ShareAnswer:
     """
 
     decision: Decision
+    instruction: Instruction
     summary: str
     reasons: tuple[Reason, ...]
     obligations: tuple[Obligation, ...]
     escalations: tuple[Escalation, ...]
     route: str | None = None
+    # Changes to an agreement that would cover the share: for governance leads, never a practitioner's route.
+    agreement_fixes: tuple[str, ...] = ()
     explain: Callable[[], Explanation] = field(default=_nothing_evaluated, repr=False, compare=False)
 
     @cached_property

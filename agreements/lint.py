@@ -15,7 +15,6 @@ from enum import StrEnum
 from itertools import combinations
 
 from agreements.checker import SCH1_PREVENTING_UNLAWFUL_ACTS, SCH1_SAFEGUARDING
-from agreements.index import add_months
 from agreements.model import (
     Agreement,
     AgreementStatus,
@@ -26,6 +25,7 @@ from agreements.model import (
     Flow,
     Organisation,
     Restrictions,
+    add_months,
 )
 from agreements.vocabulary import Schedule1Condition, Vocabulary
 

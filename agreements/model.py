@@ -6,9 +6,25 @@ Field names follow the words governance leads use in the agreements themselves
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus whole months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb).
+
+    Total: a result past the last representable date is ``date.max``, so a review date of 9999-12-31
+    plus a grace period never breaks a check.
+    """
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class AgreementKind(StrEnum):
@@ -148,6 +164,8 @@ class ConsentOverrideGround(StrEnum):
     """Grounds on which an agreement allows sharing without consent or against a refusal."""
 
     SIGNIFICANT_HARM_TO_CHILD = "significant_harm_to_child"
+    # A perceived risk of harm to a child is enough to share without consent (2024 advice, rule 3).
+    RISK_OF_HARM_TO_CHILD = "risk_of_harm_to_child"
     ADULT_AT_RISK = "adult_at_risk"
     RISK_TO_OTHERS = "risk_to_others"
     RISK_TO_LIFE = "risk_to_life"
@@ -260,6 +278,18 @@ class Endpoint:
         if given != 1:
             raise ValueError("an endpoint names exactly one of organisation, organisation_type or any_party")
 
+    def matches(self, organisation_id: str | None, organisation_type: str | None, is_party: bool) -> bool:
+        """True when this end admits the organisation (or, outside the registry, an organisation of this type).
+
+        "Any party" admits only a party to the agreement; a type admits any organisation of it, party or
+        not, which is how a flow reaches a recipient outside the registry (a member of the public).
+        """
+        if self.any_party:
+            return is_party
+        if self.organisation is not None:
+            return self.organisation == organisation_id
+        return self.organisation_type == organisation_type
+
 
 @dataclass(frozen=True)
 class Art6Entry:
@@ -342,6 +372,18 @@ class Restrictions:
     no_bulk_sharing: bool = False
 
 
+ArticleEntry = Art6Entry | Art9Entry | Art10Entry
+
+
+def _entry_order(entry: ArticleEntry) -> tuple[str, str, str, str]:
+    return (
+        getattr(entry, "basis", ""),
+        getattr(entry, "condition", ""),
+        getattr(entry, "route", ""),
+        getattr(entry, "schedule1", None) or "",
+    )
+
+
 @dataclass(frozen=True)
 class Flow:
     """One permitted movement of data: who to whom, for what, about whom, which categories."""
@@ -358,6 +400,14 @@ class Flow:
     lawful_bases: LawfulBases | None = None
     restrictions: Restrictions | None = None
     minimisation_note: str | None = None
+
+    def sends_from(self, organisation_id: str | None, organisation_type: str | None, is_party: bool) -> bool:
+        """True when the organisation may send along this flow."""
+        return any(e.matches(organisation_id, organisation_type, is_party) for e in self.source)
+
+    def sends_to(self, organisation_id: str | None, organisation_type: str | None, is_party: bool) -> bool:
+        """True when the organisation may receive along this flow."""
+        return any(e.matches(organisation_id, organisation_type, is_party) for e in self.recipient)
 
 
 @dataclass(frozen=True)
@@ -460,6 +510,51 @@ class Agreement:
     def purpose_ids(self) -> frozenset[str]:
         """The ids of every purpose the agreement serves."""
         return frozenset(p.purpose for p in self.purposes)
+
+    def lapses_after(self, grace_months: int) -> date | None:
+        """The last day the agreement may run past its review date (review due plus the grace period)."""
+        return add_months(self.review_due, grace_months) if self.review_due is not None else None
+
+    def last_day_in_force(self, grace_months: int) -> date | None:
+        """The last day this version can cover a share: its expiry, or its review date plus the grace period.
+
+        ``None`` when it is not active at all. What "in force" means is written here once; the compiled
+        index, the rules, the lint and the benchmark all ask this.
+        """
+        if self.status is not AgreementStatus.ACTIVE:
+            return None
+        last = date.max
+        if self.expires_on is not None:
+            last = min(last, self.expires_on)
+        lapses = self.lapses_after(grace_months)
+        if lapses is not None:
+            last = min(last, lapses)
+        return last
+
+    def in_force_on(self, day: date, grace_months: int) -> bool:
+        """True when this version is active, has taken effect, and has neither expired nor lapsed on ``day``."""
+        last = self.last_day_in_force(grace_months)
+        return last is not None and self.effective_from is not None and self.effective_from <= day <= last
+
+    def bases_for(self, flow: Flow, article: str, purpose: str, organisation_id: str) -> tuple[ArticleEntry, ...]:
+        """The lawful-basis entries of one article (art6, art9, art10) that apply to a flow, purpose and party.
+
+        A flow's own entries for an article replace the agreement's for that article; an entry limited to
+        some purposes or parties applies only to them. In a fixed order, so the answer never depends on the
+        order the agreement lists them in.
+        """
+        flow_level: tuple[ArticleEntry, ...] = getattr(flow.lawful_bases, article) if flow.lawful_bases else ()
+        chosen: tuple[ArticleEntry, ...] = flow_level or getattr(self.lawful_bases, article)
+        applicable = [
+            e
+            for e in chosen
+            if (not e.purposes or purpose in e.purposes) and (not e.parties or organisation_id in e.parties)
+        ]
+        return tuple(sorted(applicable, key=_entry_order))
+
+    def restrictions_for(self, flow: Flow) -> tuple[Restrictions, ...]:
+        """The restrictions a share along this flow must keep: the agreement's, then the flow's own."""
+        return (self.restrictions,) if flow.restrictions is None else (self.restrictions, flow.restrictions)
 
 
 @dataclass(frozen=True)

@@ -152,7 +152,8 @@ class CasbinShareModel:
         recipient = question.recipient or outside_recipient(question.recipient_type or "")
         enforce = self.enforcer.enforce
         return all(
-            enforce(question.discloser, recipient, question.purpose, question.subject.type, category)
+            enforce(question.discloser, recipient, question.purpose, subject_type, category)
+            for subject_type in sorted(question.subject_types())
             for category in question.data_categories
         )
 

@@ -248,12 +248,7 @@ def cedar_request(question: ShareQuestion, as_of: date) -> list[CedarRequest]:
     """
     if question.as_of != as_of:
         raise ValueError(f"the Cedar permission set is for {as_of.isoformat()}, not {question.as_of.isoformat()}")
-    # The question is changing shape (one ``subject`` becomes the ``people`` involved): read whichever it has.
-    people = getattr(question, "people", None)
-    if people is not None:
-        subject_types = sorted({person.type for person in people if person.is_data_subject})
-    else:
-        subject_types = [getattr(question, "subject").type]  # noqa: B009 - absent from the new shape, for mypy
+    subject_types = sorted(question.subject_types())
     principal = {"type": "Organisation", "id": question.discloser}
     if question.recipient is not None:
         resource = {"type": "Organisation", "id": question.recipient}

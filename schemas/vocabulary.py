@@ -28,6 +28,10 @@ class DataCategorySchema(_TermSchema):
     parent = fields.String(allow_none=True)
     special_category = fields.Boolean(load_default=False)
     criminal_offence = fields.Boolean(load_default=False)
+    process = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(["mash", "marac", "mappa"], error="A record is owned by the MASH, MARAC or MAPPA."),
+    )
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> v.DataCategory:
@@ -39,6 +43,8 @@ class PurposeSchema(_TermSchema):
 
     gateways = fields.List(fields.String(), load_default=list)
     protects = fields.Enum(v.ProtectedGroup, by_value=True, allow_none=True)
+    protective = fields.Boolean(load_default=False)
+    law_enforcement = fields.Boolean(load_default=False)
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> v.Purpose:
@@ -51,6 +57,7 @@ class OrganisationTypeSchema(_TermSchema):
     public_authority = fields.Boolean(load_default=True)
     competent_authority = fields.Boolean(load_default=False)
     health_or_social_care = fields.Boolean(load_default=False)
+    can_act_to_protect = fields.Boolean(load_default=False)
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> v.OrganisationType:

@@ -37,8 +37,9 @@ from agreements.question import (
     NotSoughtReason,
     QuestionError,
     RiskFact,
+    Person,
+    PersonRole,
     ShareQuestion,
-    SubjectFacts,
     Urgency,
 )
 from agreements.snapshot import RegistrySnapshot
@@ -71,19 +72,19 @@ HOME_OFFICE = "home-office-immigration"
 FIRE = "northshire-fire-and-rescue"
 PUBLIC = "member-of-the-public"
 
-CHILD = SubjectFacts("child")
-GILLICK_CHILD = SubjectFacts("child", has_capacity=True)
-PARENT = SubjectFacts("parent-carer")
-PARENT_WITH_CAPACITY = SubjectFacts("parent-carer", has_capacity=True)
-VICTIM = SubjectFacts("adult-victim")
-VICTIM_WITH_CAPACITY = SubjectFacts("adult-victim", has_capacity=True)
-VICTIM_LACKING_CAPACITY = SubjectFacts("adult-victim", has_capacity=False)
-ADULT_AT_RISK = SubjectFacts("adult-at-risk", care_and_support_needs=True, unable_to_protect_self=True)
-PERPETRATOR = SubjectFacts("alleged-perpetrator")
-OFFENDER = SubjectFacts("mappa-offender")
-OFFENDER_WITH_CAPACITY = SubjectFacts("mappa-offender", has_capacity=True)
-POTENTIAL_VICTIM = SubjectFacts("potential-victim")
-DECEASED = SubjectFacts("deceased-person")
+CHILD = Person("child")
+GILLICK_CHILD = Person("child", has_capacity=True)
+PARENT = Person("parent-carer")
+PARENT_WITH_CAPACITY = Person("parent-carer", has_capacity=True)
+VICTIM = Person("adult-victim")
+VICTIM_WITH_CAPACITY = Person("adult-victim", has_capacity=True)
+VICTIM_LACKING_CAPACITY = Person("adult-victim", has_capacity=False)
+ADULT_AT_RISK = Person("adult-at-risk", care_and_support_needs=True, unable_to_protect_self=True)
+PERPETRATOR = Person("alleged-perpetrator")
+OFFENDER = Person("mappa-offender")
+OFFENDER_WITH_CAPACITY = Person("mappa-offender", has_capacity=True)
+POTENTIAL_VICTIM = Person("potential-victim")
+DECEASED = Person("deceased-person")
 
 OBTAINED = ConsentStatus.OBTAINED
 REFUSED = ConsentStatus.REFUSED
@@ -94,7 +95,7 @@ HIGH_RISK_DA = RiskFact.HIGH_RISK_DOMESTIC_ABUSE
 def ask(
     discloser: str,
     to: str,
-    subject: SubjectFacts,
+    subject: Person,
     categories: Iterable[str],
     purpose: str,
     *,
@@ -111,12 +112,10 @@ def ask(
         discloser=discloser,
         recipient=None if outside else to,
         recipient_type=to if outside else None,
-        subject=subject,
+        people=(dataclasses.replace(subject, consent=consent, consent_not_sought_reason=because),),
         data_categories=tuple(categories),
         purpose=purpose,
         as_of=on,
-        consent=consent,
-        consent_not_sought_reason=because,
         risks=frozenset(risks),
         urgency=urgency,
         received_from=received_from,
@@ -641,14 +640,21 @@ MASH_CASES = [
         # data subject (e.g. a parent) can differ from the protected individual (the child)"). MASH triage
         # exists to protect the child in the household; significant harm is what triage decides, not a
         # precondition of para 18. F9 is the IDVA's flow for exactly this.
-        ask(
-            IDVA,
-            CSC,
-            PARENT,
-            ["identity", "dash-risk-assessment"],
-            "mash-triage",
-            because=NotSoughtReason.INCREASES_RISK,
-            risks=[HIGH_RISK_DA],
+        # Issue 6: para 18 on the facts, not the purpose's name -- so the question names the child it protects.
+        dataclasses.replace(
+            ask(
+                IDVA,
+                CSC,
+                PARENT,
+                ["identity", "dash-risk-assessment"],
+                "mash-triage",
+                because=NotSoughtReason.INCREASES_RISK,
+                risks=[HIGH_RISK_DA],
+            ),
+            people=(
+                Person("parent-carer", consent_not_sought_reason=NotSoughtReason.INCREASES_RISK),
+                Person("child", role=PersonRole.PROTECTED, age=6),
+            ),
         ),
         COVERED,
         [C.FLOW_MATCHED, C.ART6_BASIS, C.ART9_CONDITION, C.ART10_ROUTE, C.CONSENT_OVERRIDE_GROUND],
@@ -700,8 +706,10 @@ VERSION_AND_STATUS_CASES = [
             risks=[SIGNIFICANT_HARM],
             on=date(2026, 1, 15),
         ),
-        ESCALATE,
-        [C.FLOW_NOT_FOUND, C.STATUTORY_DUTY_CHILD_PROTECTION],
+        # Issue 6: the s47 route is a referral *to* children's social care; the police may not share directly
+        # with the community trust outside an agreement — not covered for this recipient, refer to CSC.
+        NOT_COVERED,
+        [C.FLOW_NOT_FOUND, C.STATUTORY_DUTY_CHILD_PROTECTION, C.NOT_FOR_THIS_RECIPIENT],
         absent=[C.FLOW_MATCHED],
         registry=mash_history(),
         versions={MASH: ("3.0", 1)},
@@ -1044,7 +1052,7 @@ MARAC_CASES = [
         ask(
             ACUTE,
             POLICE,
-            SubjectFacts("adult-at-risk"),
+            Person("adult-at-risk"),
             ["identity", "health"],
             "marac-referral",
             because=NotSoughtReason.INCREASES_RISK,
@@ -1104,11 +1112,11 @@ MARAC_CASES = [
     case(
         "marac-para-18-needs-the-absence-of-consent",
         # Sch 1 para 18(1)(c) (like paras 10 and 17): met only when processing is without consent. A 17-year-old
-        # victim who consents cannot be shared with under para 18; with no risk facts there is no other route.
+        # victim who consents cannot be shared with under para 18 -- but consent must help, never hurt (issue 6):
+        # her explicit consent is itself an Art 9(2)(a) condition, so the share is covered on that.
         ask(ACUTE, POLICE, CHILD, ["identity", "health"], "marac-referral", consent=OBTAINED),
-        NOT_COVERED,
-        [C.SCH1_WITHOUT_CONSENT_ONLY],
-        absent=[C.ART9_CONDITION],
+        COVERED,
+        [C.ART9_CONDITION, C.CONSENT_OBTAINED],
         registry=marac_para18_only,
     ),
     case(
@@ -1201,8 +1209,11 @@ MAPPA_CASES = [
             ["identity", "criminal-convictions", "mappa-risk-management-plan"],
             "mappa-risk-management",
         ),
+        # Police managing a MAPPA offender's risk is law-enforcement processing (DPA 2018 Part 3, s31), cited as
+        # such; "authorised by law" (s36(4)) is for a competent authority's data used for another purpose.
         COVERED,
-        [C.FLOW_MATCHED, C.AUTHORISED_BY_LAW, C.ART10_ROUTE, C.CONSENT_NOT_USED],
+        [C.FLOW_MATCHED, C.LAW_ENFORCEMENT_PROCESSING, C.ART10_ROUTE, C.CONSENT_NOT_USED],
+        absent=[C.AUTHORISED_BY_LAW],
         nearest_flow="F3",
     ),
     case(
@@ -1301,7 +1312,7 @@ MAPPA_CASES = [
 LAWFUL_BASIS_DEFECT_CASES = [
     case(
         "mash-special-category-without-art9-condition",
-        ask(ACUTE, CSC, CHILD, ["identity", "health"], "mash-triage", consent=OBTAINED),
+        ask(ACUTE, CSC, CHILD, ["identity", "health"], "mash-triage", because=NotSoughtReason.INCREASES_RISK),
         NOT_COVERED,
         [C.FLOW_MATCHED, C.ART9_CONDITION_MISSING],
         absent=[C.ART9_CONDITION],
@@ -1309,7 +1320,14 @@ LAWFUL_BASIS_DEFECT_CASES = [
     ),
     case(
         "mash-criminal-data-without-art10-route",
-        ask(POLICE, CSC, CHILD, ["identity", "criminal-convictions"], "mash-triage", consent=OBTAINED),
+        ask(
+            POLICE,
+            CSC,
+            CHILD,
+            ["identity", "criminal-convictions"],
+            "mash-triage",
+            because=NotSoughtReason.INCREASES_RISK,
+        ),
         NOT_COVERED,
         [C.FLOW_MATCHED, C.ART10_ROUTE_MISSING],
         absent=[C.ART10_ROUTE],
@@ -1402,9 +1420,10 @@ ONWARD_CASES = [
     ),
     case(
         "onward-police-information-passed-on-within-the-mash",
-        # The information came from the police via the MASH; mash.yaml restrictions.onward_disclosure_note:
-        # passing it to anyone else, including another partner, needs the provider's agreement. The MAPPA's
-        # prohibition binds only what was shared under MAPPA, which this was not said to be.
+        # Issue 6: onward limits follow the data on every path. The police could have sent these categories to
+        # children's social care under the MASH or under MAPPA, and the practitioner does not say which: the
+        # strictest limit applies (MAPPA: no onward disclosure). With a child at risk of significant harm that
+        # never silences the duty -- the police are asked to share it with the school directly, today.
         ask(
             CSC,
             SCHOOL,
@@ -1416,9 +1435,29 @@ ONWARD_CASES = [
             received_from=POLICE,
         ),
         ESCALATE,
-        [C.FLOW_MATCHED, C.ONWARD_DISCLOSURE_NEEDS_ORIGINATOR_CONSENT],
-        absent=[C.ONWARD_DISCLOSURE_PROHIBITED],
+        [C.FLOW_MATCHED, C.ONWARD_DISCLOSURE_PROHIBITED],
         escalate_to=[EscalateTo.ORIGINATING_AGENCY],
+    ),
+    case(
+        "onward-police-information-said-to-have-come-under-the-mash",
+        # Where the practitioner says it came under the MASH, the MASH's own limit applies -- and the school is a
+        # MASH party and the purpose a MASH purpose, so passing it on within the MASH is not onward disclosure.
+        dataclasses.replace(
+            ask(
+                CSC,
+                SCHOOL,
+                CHILD,
+                ["identity", "child-protection-status", "risk-assessment"],
+                "child-protection-enquiry",
+                because=NotSoughtReason.PREJUDICE_ENQUIRY,
+                risks=[SIGNIFICANT_HARM],
+                received_from=POLICE,
+            ),
+            received_under=MASH,
+        ),
+        COVERED,
+        [C.FLOW_MATCHED],
+        absent=[C.ONWARD_DISCLOSURE_PROHIBITED, C.ONWARD_DISCLOSURE_NEEDS_ORIGINATOR_CONSENT],
     ),
 ]
 
@@ -1525,9 +1564,11 @@ OUTSIDE_AGREEMENT_CASES = [
     ),
     case(
         "clares-law-asked-of-the-idva-service-refer-to-police",
+        # Only the police disclose under Clare's Law: the IDVA service passes what it knows to the police, and
+        # does not disclose to the member of the public itself (issue 6) -- not covered for this recipient.
         ask(IDVA, PUBLIC, PERPETRATOR, ["identity", "domestic-abuse-history"], "dvds-disclosure"),
-        ESCALATE,
-        [C.DISCLOSURE_SCHEME_POLICE_PROCESS],
+        NOT_COVERED,
+        [C.DISCLOSURE_SCHEME_PASS_TO_POLICE, C.NOT_FOR_THIS_RECIPIENT],
         absent=[C.NO_ROUTE],
         escalate_to=[EscalateTo.POLICE_DISCLOSURE_SCHEME],
     ),
@@ -1623,7 +1664,9 @@ def test_share_case(
     if row.nearest_flow is not None:
         assert answer.nearest is not None and answer.nearest.flow_id == row.nearest_flow, seen
     if row.route_mentions is not None:
-        assert answer.route is not None and row.route_mentions in answer.route, seen
+        # What would make an agreement cover the share is for governance leads (agreement_fixes); where to go
+        # instead is the practitioner's instruction.
+        assert any(row.route_mentions in text for text in (answer.instruction.text, *answer.agreement_fixes)), seen
     if row.route_must_not_mention is not None:
         assert row.route_must_not_mention not in (answer.route or ""), seen
     if row.obligations:
@@ -1745,13 +1788,16 @@ def test_earlier_revision_is_cited_with_its_own_version(
         pytest.param({"data_categories": ("identity", "shoe-size")}, "data_categories[1]", id="unknown-category"),
         pytest.param({"data_categories": ()}, "data_categories", id="no-categories"),
         pytest.param({"purpose": "curiosity"}, "purpose", id="unknown-purpose"),
-        pytest.param({"subject": SubjectFacts("lodger")}, "subject.type", id="unknown-subject-type"),
-        pytest.param({"received_from": "nowhere-trust"}, "received_from", id="unknown-originator"),
+        pytest.param({"people": (Person("lodger"),)}, "people[0].type", id="unknown-subject-type"),
+        pytest.param({"people": ()}, "people", id="no-people"),
         pytest.param(
-            {"consent": ConsentStatus.OBTAINED, "consent_not_sought_reason": NotSoughtReason.NO_TIME},
-            "consent_not_sought_reason",
-            id="reason-given-with-consent",
+            {"people": (Person("child", role=PersonRole.PROTECTED),)}, "people", id="nobody-is-a-data-subject"
         ),
+        pytest.param({"people": (Person("child", age=19),)}, "people[0].age", id="a-child-aged-19"),
+        pytest.param({"statutory_request": "ca1989-s74"}, "statutory_request", id="unknown-gateway"),
+        pytest.param({"received_from": "nowhere-trust"}, "received_from", id="unknown-originator"),
+        pytest.param({"urgency": "emergency"}, "urgency", id="a-string-for-an-enum"),
+        pytest.param({"risks": frozenset({"risk_to_life"})}, "risks", id="a-string-for-a-risk"),
     ],
 )
 def test_question_naming_unknown_terms_is_rejected_with_the_path(
@@ -1762,3 +1808,30 @@ def test_question_naming_unknown_terms_is_rejected_with_the_path(
         check_share(dataclasses.replace(good, **change), standard_snapshot)  # type: ignore[arg-type]
     assert path in [p.path for p in raised.value.problems]
     assert path in str(raised.value)
+
+
+@pytest.mark.parametrize(
+    ("fields", "path"),
+    [
+        ({"consent": OBTAINED, "consent_not_sought_reason": NotSoughtReason.NO_TIME}, "consent_not_sought_reason"),
+        ({"consent": "obtained"}, "consent"),
+        ({"role": "both"}, "role"),
+        ({"age": -1}, "age"),
+        ({"age": True}, "age"),
+        ({"has_capacity": "yes"}, "has_capacity"),
+        ({"role": PersonRole.PROTECTED, "data_categories": ("identity",)}, "data_categories"),
+    ],
+    ids=[
+        "reason-with-consent",
+        "str-consent",
+        "str-role",
+        "negative-age",
+        "bool-age",
+        "str-capacity",
+        "protected-data",
+    ],
+)
+def test_a_person_is_validated_when_built(fields: dict[str, object], path: str) -> None:
+    with pytest.raises(QuestionError) as raised:
+        Person("child", **fields)  # type: ignore[arg-type]
+    assert f"person.{path}" in [p.path for p in raised.value.problems]

@@ -137,7 +137,7 @@ def test_a_question_with_a_misspelt_term_is_refused_with_a_suggestion(vocabulary
 
     from agreements.checker import check_share
     from agreements.model import AgreementRevision
-    from agreements.question import QuestionError, ShareQuestion, SubjectFacts
+    from agreements.question import QuestionError, Person, ShareQuestion
     from agreements.snapshot import RegistrySnapshot
 
     snapshot = RegistrySnapshot(
@@ -146,7 +146,7 @@ def test_a_question_with_a_misspelt_term_is_refused_with_a_suggestion(vocabulary
     question = ShareQuestion(
         discloser="northshire-polise",
         recipient="northshire-cc-childrens-services",
-        subject=SubjectFacts(type="child"),
+        people=(Person("child"),),
         data_categories=("identity", "mental-helth"),
         purpose="mash-triage",
         as_of=date(2026, 11, 21),
