@@ -232,7 +232,11 @@ def entity_records(snapshot: RegistrySnapshot, as_of: date) -> list[Json]:
 
 def _category_records(vocabulary: Vocabulary) -> Iterator[Json]:
     for category in sorted(vocabulary.data_categories.values(), key=lambda c: c.id):
-        parents = [] if category.parent is None else [{"type": "Category", "id": category.parent}]
+        # A restricted child is never inherited from a less restricted parent (Vocabulary.covered_by).
+        inherits = category.parent is not None and vocabulary.restrictions_of(
+            category.id
+        ) <= vocabulary.restrictions_of(category.parent)
+        parents = [{"type": "Category", "id": category.parent}] if inherits else []
         yield {"uid": {"type": "Category", "id": category.id}, "attrs": {}, "parents": parents}
 
 
