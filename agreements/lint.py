@@ -21,13 +21,15 @@ from agreements.model import (
     Art6Entry,
     Art9Entry,
     Art10Entry,
+    ContactRole,
     Endpoint,
     Flow,
     Organisation,
     Restrictions,
-    add_months,
 )
 from agreements.vocabulary import Schedule1Condition, Vocabulary
+
+ESCALATION_ROLES = (ContactRole.DATA_PROTECTION_OFFICER, ContactRole.DESIGNATED_SAFEGUARDING_LEAD)
 
 
 class Severity(StrEnum):
@@ -41,20 +43,21 @@ class LintCode(StrEnum):
     """Stable lint codes."""
 
     FLOW_NAMES_NON_PARTY = "FLOW_NAMES_NON_PARTY"
-    SPECIAL_CATEGORY_WITHOUT_ART9 = "SPECIAL_CATEGORY_WITHOUT_ART9"
-    CRIMINAL_DATA_WITHOUT_ART10 = "CRIMINAL_DATA_WITHOUT_ART10"
-    ART9_WITHOUT_SCHEDULE1 = "ART9_WITHOUT_SCHEDULE1"
-    SCHEDULE1_WRONG_PART = "SCHEDULE1_WRONG_PART"
-    SCHEDULE1_WITHOUT_APD = "SCHEDULE1_WITHOUT_APD"
-    PUBLIC_AUTHORITY_LEGITIMATE_INTERESTS = "PUBLIC_AUTHORITY_LEGITIMATE_INTERESTS"
-    BASIS_NOT_YET_IN_FORCE = "BASIS_NOT_YET_IN_FORCE"
-    PURPOSE_WITHOUT_LAWFUL_BASIS = "PURPOSE_WITHOUT_LAWFUL_BASIS"
+    ART9_CONDITION_MISSING = "ART9_CONDITION_MISSING"
+    ART10_ROUTE_MISSING = "ART10_ROUTE_MISSING"
+    SCH1_CONDITION_MISSING = "SCH1_CONDITION_MISSING"
+    SCH1_WRONG_PART = "SCH1_WRONG_PART"
+    APD_MISSING = "APD_MISSING"
+    ART6_NOT_FOR_PUBLIC_AUTHORITY = "ART6_NOT_FOR_PUBLIC_AUTHORITY"
+    ART6_NOT_YET_IN_FORCE = "ART6_NOT_YET_IN_FORCE"
+    ART6_BASIS_MISSING = "ART6_BASIS_MISSING"
     ACTIVE_BUT_EXPIRED = "ACTIVE_BUT_EXPIRED"
     ACTIVE_BUT_LAPSED = "ACTIVE_BUT_LAPSED"
     ACTIVE_BUT_UNSIGNED = "ACTIVE_BUT_UNSIGNED"
     CONTRADICTORY_RESTRICTIONS = "CONTRADICTORY_RESTRICTIONS"
     PARA18_FOR_ADULTS_WITHOUT_CARE_NEEDS = "PARA18_FOR_ADULTS_WITHOUT_CARE_NEEDS"
     NO_REVIEW_DATE = "NO_REVIEW_DATE"
+    ESCALATION_CONTACT_MISSING = "ESCALATION_CONTACT_MISSING"
 
 
 @dataclass(frozen=True)
@@ -67,11 +70,15 @@ class Finding:
     message: str
 
 
-def _applies_to(entry: Art6Entry | Art9Entry | Art10Entry, purpose: str, party: str) -> bool:
-    return (not entry.purposes or purpose in entry.purposes) and (not entry.parties or party in entry.parties)
+def _applies_to(
+    agreement: Agreement, flow: Flow, article: str, entry: Art6Entry | Art9Entry | Art10Entry, purpose: str, party: str
+) -> bool:
+    """True when ``entry`` is among the bases that apply to this flow, purpose and party (``Agreement.bases_for``)."""
+    return entry in agreement.bases_for(flow, article, purpose, party)
 
 
 def _bases(agreement: Agreement, flow: Flow, article: str) -> tuple[Art6Entry | Art9Entry | Art10Entry, ...]:
+    """The entries of one article in force for a flow, in the order written (for paths into the document)."""
     flow_level = getattr(flow.lawful_bases, article) if flow.lawful_bases else ()
     chosen: tuple[Art6Entry | Art9Entry | Art10Entry, ...] = flow_level or getattr(agreement.lawful_bases, article)
     return chosen
@@ -80,18 +87,13 @@ def _bases(agreement: Agreement, flow: Flow, article: str) -> tuple[Art6Entry | 
 def _parties_at(
     agreement: Agreement, endpoints: tuple[Endpoint, ...], organisations: Mapping[str, Organisation]
 ) -> list[str]:
-    """The parties an end of a flow can be."""
+    """The parties an end of a flow can be (``Endpoint.matches``: the one meaning of a flow's end)."""
     found: list[str] = []
     for party in agreement.parties:
         organisation = organisations.get(party.organisation_id)
-        for endpoint in endpoints:
-            if (
-                endpoint.any_party
-                or endpoint.organisation == party.organisation_id
-                or (organisation is not None and endpoint.organisation_type == organisation.type)
-            ):
-                found.append(party.organisation_id)
-                break
+        kind = organisation.type if organisation is not None else None
+        if any(endpoint.matches(party.organisation_id, kind, True) for endpoint in endpoints):
+            found.append(party.organisation_id)
     return found
 
 
@@ -142,8 +144,8 @@ def _legal_findings(
     special = [c for c in flow.data_categories if vocabulary.is_special_category(c)]
     criminal = [c for c in flow.data_categories if vocabulary.is_criminal_offence(c)]
     for article, categories, code in (
-        ("art9", special, LintCode.SPECIAL_CATEGORY_WITHOUT_ART9),
-        ("art10", criminal, LintCode.CRIMINAL_DATA_WITHOUT_ART10),
+        ("art9", special, LintCode.ART9_CONDITION_MISSING),
+        ("art10", criminal, LintCode.ART10_ROUTE_MISSING),
     ):
         if not categories:
             continue
@@ -152,7 +154,7 @@ def _legal_findings(
         bases_path = f"{here}.lawful_bases" if own else "lawful_bases"
         for purpose in flow.purposes:
             for sender in senders:
-                if not any(_applies_to(e, purpose, sender) for e in entries):
+                if not agreement.bases_for(flow, article, purpose, sender):
                     what = "Art 9(2) condition" if article == "art9" else "Art 10 route"
                     findings.append(
                         Finding(
@@ -165,7 +167,7 @@ def _legal_findings(
                     )
         routes: list[str] = []
         for e_index, entry in enumerate(entries):
-            if not any(_applies_to(entry, p, sender) for p in flow.purposes for sender in senders):
+            if not any(_applies_to(agreement, flow, article, entry, p, s) for p in flow.purposes for s in senders):
                 continue
             entry_path = f"{bases_path}.{article}[{e_index}]"
             schedule1_id: str | None = getattr(entry, "schedule1", None)
@@ -180,10 +182,11 @@ def _legal_findings(
             ):
                 continue  # para 10(2): no APD for a disclosure to a competent authority
             for sender in senders:
-                if any(_applies_to(entry, p, sender) for p in flow.purposes) and not parties[sender].apd_reference:
+                applies = any(_applies_to(agreement, flow, article, entry, p, sender) for p in flow.purposes)
+                if applies and not parties[sender].apd_reference:
                     findings.append(
                         Finding(
-                            LintCode.SCHEDULE1_WITHOUT_APD,
+                            LintCode.APD_MISSING,
                             Severity.ERROR,
                             entry_path,
                             f"{sender} relies on {schedule1.citation} for flow {flow.id} but has no appropriate "
@@ -221,7 +224,7 @@ def _schedule1_part_findings(
     if schedule1 is None:
         return [
             Finding(
-                LintCode.ART9_WITHOUT_SCHEDULE1,
+                LintCode.SCH1_CONDITION_MISSING,
                 Severity.ERROR,
                 entry_path,
                 f"{condition.citation} needs a Schedule 1 Part {required_part.value} condition (DPA 2018 s10)",
@@ -230,7 +233,7 @@ def _schedule1_part_findings(
     if schedule1.part is not required_part:
         return [
             Finding(
-                LintCode.SCHEDULE1_WRONG_PART,
+                LintCode.SCH1_WRONG_PART,
                 Severity.ERROR,
                 entry_path,
                 f"{condition.citation} needs Part {required_part.value}; {schedule1.citation} is in "
@@ -266,7 +269,8 @@ def lint_agreement(
                 "status",
                 f"marked active but expired on {agreement.expires_on}",
             )
-        if agreement.review_due is not None and add_months(agreement.review_due, grace) < as_of:
+        lapses = agreement.lapses_after(grace)
+        if lapses is not None and lapses < as_of:
             add(
                 LintCode.ACTIVE_BUT_LAPSED,
                 Severity.ERROR,
@@ -298,7 +302,7 @@ def lint_agreement(
         ]
         if not agreement_level and not flow_level:
             add(
-                LintCode.PURPOSE_WITHOUT_LAWFUL_BASIS,
+                LintCode.ART6_BASIS_MISSING,
                 Severity.ERROR,
                 f"purposes[{index}]",
                 f"no Art 6 basis is stated for {purpose_id!r}",
@@ -317,7 +321,7 @@ def lint_agreement(
                 and agreement.effective_from < basis.in_force_from
             ):
                 add(
-                    LintCode.BASIS_NOT_YET_IN_FORCE,
+                    LintCode.ART6_NOT_YET_IN_FORCE,
                     Severity.ERROR,
                     f"{prefix}.art6[{index}]",
                     f"the agreement takes effect on {agreement.effective_from} but {basis.citation} was not in force "
@@ -329,7 +333,7 @@ def lint_agreement(
             public = sorted(p for p in covered if p in parties and parties[p].public_authority)
             if public:
                 add(
-                    LintCode.PUBLIC_AUTHORITY_LEGITIMATE_INTERESTS,
+                    LintCode.ART6_NOT_FOR_PUBLIC_AUTHORITY,
                     Severity.ERROR,
                     f"{prefix}.art6[{index}]",
                     f"{basis.citation} applies to public authorities ({', '.join(public)}), which cannot rely on it "
@@ -368,6 +372,25 @@ def lint_agreement(
                 Severity.ERROR,
                 f"flows[{j}]",
                 f"flows {first.id} and {second.id} overlap but their restrictions contradict: {reason}",
+            )
+
+    # Escalations name a person: every party needs a DPO and a safeguarding lead, health and care a Caldicott Guardian.
+    for index, party in enumerate(agreement.parties):
+        organisation = organisations.get(party.organisation_id)
+        if organisation is None:
+            continue
+        organisation_type = vocabulary.organisation_types.get(organisation.type)
+        needed = list(ESCALATION_ROLES)
+        if organisation_type is not None and organisation_type.health_or_social_care:
+            needed.append(ContactRole.CALDICOTT_GUARDIAN)
+        held = {contact.role for contact in organisation.contacts}
+        missing = [role.value.replace("_", " ") for role in needed if role not in held]
+        if missing:
+            add(
+                LintCode.ESCALATION_CONTACT_MISSING,
+                Severity.WARNING,
+                f"parties[{index}]",
+                f"{organisation.name} has no {', '.join(missing)} on record: the checker cannot name whom to ask",
             )
 
     unique = {(f.path, f.code, f.message): f for f in findings}

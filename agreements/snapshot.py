@@ -40,6 +40,10 @@ class RegistrySnapshot:
             for revision in history:
                 for party in revision.agreement.parties:
                     by_party[party.organisation_id].add(agreement_id)
+        by_kind: dict[str, list[str]] = defaultdict(list)
+        for agreement_id, history in self.histories.items():
+            by_kind[history[-1].agreement.kind.value].append(agreement_id)
+        self._by_kind: Mapping[str, tuple[str, ...]] = {kind: tuple(sorted(ids)) for kind, ids in by_kind.items()}
         # Sorted so the answer never depends on the order agreements were given in.
         self._by_party: Mapping[str, tuple[str, ...]] = {org: tuple(sorted(ids)) for org, ids in by_party.items()}
         self._party_sets: Mapping[str, frozenset[str]] = {org: frozenset(ids) for org, ids in by_party.items()}
@@ -50,6 +54,10 @@ class RegistrySnapshot:
     def agreements_with_party(self, organisation_id: str) -> tuple[str, ...]:
         """Ids of agreements that name this organisation as a party in any revision."""
         return self._by_party.get(organisation_id, ())
+
+    def agreement_ids_of_kind(self, kind: str) -> tuple[str, ...]:
+        """Ids of agreements whose latest revision is of this kind (``mash``, ``marac``, ``mappa``...), sorted."""
+        return self._by_kind.get(kind, ())
 
     def agreement_ids_with_party(self, organisation_id: str) -> frozenset[str]:
         """The same agreements as ``agreements_with_party``, as a set for membership tests."""

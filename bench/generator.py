@@ -28,7 +28,6 @@ Every name is invented. Everything is deterministic for a seed.
 from __future__ import annotations
 
 import dataclasses
-
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace

@@ -6,7 +6,7 @@ A share is about several people; age, capacity, consent and risk are worked out 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from agreements.checker.duties import Duty, statutory_duty
 from agreements.checker.terms import (
@@ -86,11 +86,15 @@ class Facts:
     location: bool
     # A statutory duty to share that fits discloser, recipient and purpose: the lawful basis itself.
     duty: Duty | None = None
+    _consent_by_category: dict[str, bool] = field(default_factory=dict)
 
     def consented_to(self, category: str) -> bool:
         """True when every data subject this category may be about consented to it being shared."""
-        about = [p for p in self.people if p.person.is_about(category)]
-        return bool(about) and all(p.consented for p in about)
+        found = self._consent_by_category.get(category)
+        if found is None:
+            about = [p for p in self.people if p.person.is_about(category)]
+            found = self._consent_by_category[category] = bool(about) and all(p.consented for p in about)
+        return found
 
     def unable_to_consent(self) -> bool:
         """True when a data subject cannot consent (lacks capacity, or is too young to decide for themselves)."""
@@ -110,7 +114,8 @@ class Facts:
 def question_problems(question: ShareQuestion, registry: RegistrySnapshot) -> list[Problem]:
     """UNKNOWN_TERM: every organisation and term the question names must be known (did-you-mean if not)."""
     vocabulary = registry.vocabulary
-    problems: list[Problem] = list(question.problems())
+    # The question's own fields were checked when it was built (ShareQuestion.__post_init__).
+    problems: list[Problem] = []
     organisations = registry.organisations
     for name in ("discloser", "recipient", "received_from"):
         value = getattr(question, name)
@@ -235,9 +240,9 @@ def do_not_inform_types(question: ShareQuestion, registry: RegistrySnapshot) -> 
     """Data-subject types an agreement in force between the parties says must not be told (its consent model)."""
     found: set[str] = set()
     for agreement_id in registry.agreements_with_party(question.discloser):
-        revision = registry.revision_in_force(agreement_id, question.as_of)
-        if revision is not None:
-            found.update(revision.agreement.consent_model.do_not_inform)
+        compiled, in_force = registry.compiled_on(agreement_id, question.as_of)
+        if in_force:
+            found.update(compiled.revision.agreement.consent_model.do_not_inform)
     return frozenset(found)
 
 

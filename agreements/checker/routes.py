@@ -521,8 +521,9 @@ def onward_sources(facts: Facts, registry: RegistrySnapshot) -> list[tuple[Agree
 
     From the organisation the information came from (``received_from``; only ``received_under`` if named);
     and, for records owned by a process (a DASH, a MARAC action plan, a MAPPA plan), from that process's
-    agreements even when the practitioner does not say where they came from, unless the discloser is
-    one of the process's own senders of that record and did not receive it from someone else.
+    agreements the discloser or the originator belongs to, even when the practitioner does not say where
+    they came from, unless the discloser is one of the process's own senders of that record and did not
+    receive it from someone else.
     """
     question = facts.question
     origin = question.received_from if question.received_from != question.discloser else None
@@ -534,11 +535,15 @@ def onward_sources(facts: Facts, registry: RegistrySnapshot) -> list[tuple[Agree
                 got := received_under(agreement_id, origin, facts, registry, facts.categories)
             ):
                 found[agreement_id] = got
+    # The process's agreements the discloser (or the originator) belongs to: those it could have come through.
+    members = registry.agreement_ids_with_party(question.discloser)
+    if origin is not None:
+        members = members | registry.agreement_ids_with_party(origin)
     for process in sorted(set(facts.processes.values())):
         owned = [c for c, p in facts.processes.items() if p == process]
-        for agreement_id in sorted(registry.histories):
+        for agreement_id in sorted(members.intersection(registry.agreement_ids_of_kind(process))):
             latest = registry.latest_revision(agreement_id)
-            if latest is None or latest.agreement.kind.value != process or agreement_id in found:
+            if latest is None or agreement_id in found:
                 continue
             if origin is None:
                 # The discloser is one of the process's own senders of this record: it is taken to be its own.
@@ -567,6 +572,8 @@ def onward_limit(facts: Facts, registry: RegistrySnapshot) -> tuple[Reason, Onwa
     Returns the reason, the limit and whom to ask.
     """
     question = facts.question
+    if question.received_from is None and not facts.processes:
+        return None
     if question.received_from is not None and question.received_from == question.recipient:
         # Giving information back to the agency it came from is not passing it on.
         return None

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
@@ -404,14 +405,11 @@ def art6_basis(ctx: Context) -> None:
             fix=f"state an Art 6 basis for {question.purpose!r} in {ctx.agreement.id}",
         )
         return
+    if unknown_terms(ctx, "art6", entries):
+        return
     rejected: list[Reason] = []
     for entry in sorted(entries, key=lambda e: art6_order(e, facts)):
-        basis = vocabulary.art6_bases.get(entry.basis)
-        if basis is None:
-            rejected.append(
-                Reason(Code.UNKNOWN_TERM, f"Art 6 basis {entry.basis!r} is not in the vocabulary.", ctx.cite)
-            )
-            continue
+        basis = vocabulary.art6_bases[entry.basis]
         here = ctx.at(basis.citation)
         annex1 = annex1_condition(facts) if entry.basis == ART6_RECOGNISED_LEGITIMATE_INTEREST else None
         if ctx.party.public_authority and not basis.public_authority_may_rely_for_tasks:
@@ -492,14 +490,39 @@ class Candidate:
     passes: list[Reason] = field(default_factory=list)
 
 
-def first_condition_met(ctx: Context, candidates: list[Candidate]) -> Candidate | None:
-    """The first candidate whose own preconditions hold; otherwise every candidate's failures are recorded."""
+def first_condition_met(ctx: Context, candidates: Iterable[Candidate]) -> Candidate | None:
+    """The first candidate whose own preconditions hold; otherwise every candidate's failures are recorded.
+
+    Candidates are built lazily, in the order that fits the facts: the usual case stops at the first.
+    """
+    tried: list[Candidate] = []
     for candidate in candidates:
         if not candidate.failures:
             return candidate
-    for candidate in candidates:
+        tried.append(candidate)
+    for candidate in tried:
         ctx.evaluation.legal.extend(candidate.failures)
     return None
+
+
+def unknown_terms(ctx: Context, article: str, entries: Iterable[Any]) -> bool:
+    """UNKNOWN_TERM: a basis naming a term the vocabulary does not know fails the flow (fail closed, never skipped)."""
+    vocabulary = ctx.registry.vocabulary
+    terms = {"art6": vocabulary.art6_bases, "art9": vocabulary.art9_conditions, "art10": vocabulary.art10_routes}
+    field_name = {"art6": "basis", "art9": "condition", "art10": "route"}[article]
+    found = False
+    for entry in entries:
+        term = getattr(entry, field_name)
+        schedule1 = getattr(entry, "schedule1", None)
+        if term not in terms[article]:
+            ctx.fail(Code.UNKNOWN_TERM, f"{term!r} ({article}) is not in the vocabulary {vocabulary.version}.")
+            found = True
+        if schedule1 is not None and schedule1 not in vocabulary.schedule1_conditions:
+            ctx.fail(
+                Code.UNKNOWN_TERM, f"Schedule 1 condition {schedule1!r} is not in the vocabulary {vocabulary.version}."
+            )
+            found = True
+    return found
 
 
 def preference(schedule1: str | None, facts: Facts, with_consent: bool) -> int:
@@ -576,88 +599,78 @@ def schedule1_candidate(
     return Candidate(provision, failures, passes)
 
 
-def art9_candidates(ctx: Context, entries: tuple[Art9Entry, ...], with_consent: bool) -> list[Candidate]:
-    """Each stated Art 9(2) condition as a candidate, tried in the order that fits the facts."""
+def art9_candidates(ctx: Context, entries: tuple[Art9Entry, ...], with_consent: bool) -> Iterator[Candidate]:
+    """Each stated Art 9(2) condition as a candidate, in the order that fits the facts, built when tried."""
+    facts = ctx.facts
+    # Explicit consent is an Art 9(2) condition in law whether or not the agreement lists it: obtaining consent
+    # must never turn a share that was covered into one that is not. A public authority cites the conditions it
+    # stated for its functions first (consent is rarely the right basis for a public authority, ICO).
+    implicit = [(-1 if not ctx.party.public_authority else 50, -1, None)] if with_consent else []
+    ordered = sorted(
+        implicit + [(preference(e.schedule1, facts, with_consent), i, e) for i, e in enumerate(entries)],
+        key=lambda item: (item[0], item[1]),
+    )
+    for _, _, entry in ordered:
+        if entry is None:
+            yield Candidate("UK GDPR Art 9(2)(a) (explicit consent)", [])
+        else:
+            yield art9_candidate(ctx, entry, with_consent)
+
+
+def art9_candidate(ctx: Context, entry: Art9Entry, with_consent: bool) -> Candidate:
+    """One stated Art 9(2) condition with its Schedule 1 condition, checked against the facts."""
     facts = ctx.facts
     vocabulary = ctx.registry.vocabulary
-    found: list[tuple[int, Candidate]] = []
-    if with_consent:
-        # Explicit consent is an Art 9(2) condition in law whether or not the agreement lists it: obtaining
-        # consent must never turn a share that was covered into one that is not. A public authority cites the
-        # conditions it stated for its functions first (consent is rarely the right basis for it, ICO).
-        found.append(
-            (-1 if not ctx.party.public_authority else 50, Candidate("UK GDPR Art 9(2)(a) (explicit consent)", []))
+    condition = vocabulary.art9_conditions[entry.condition]
+    here = ctx.at(condition.citation)
+    if condition.requires_schedule1_part is not None:
+        candidate = schedule1_candidate(ctx, entry.schedule1, condition.citation, with_consent)
+        schedule1 = vocabulary.schedule1_conditions.get(entry.schedule1) if entry.schedule1 else None
+        if schedule1 is not None and schedule1.part is not condition.requires_schedule1_part:
+            candidate.failures.append(
+                Reason(
+                    Code.SCH1_WRONG_PART,
+                    f"{condition.citation} needs a Part {condition.requires_schedule1_part.value} condition; "
+                    f"{schedule1.citation} is in Part {schedule1.part.value}.",
+                    here,
+                )
+            )
+        elif schedule1 is None:
+            candidate.failures[:] = [
+                Reason(
+                    Code.SCH1_CONDITION_MISSING,
+                    f"{condition.citation} needs a DPA 2018 Schedule 1 "
+                    f"Part {condition.requires_schedule1_part.value} condition (DPA 2018 s10).",
+                    here,
+                )
+            ]
+    else:
+        candidate = Candidate(condition.citation, [])
+    if entry.condition == ART9_EXPLICIT_CONSENT and not with_consent:
+        candidate.failures.append(
+            Reason(Code.ART9_EXPLICIT_CONSENT_NOT_OBTAINED, f"{condition.citation} needs explicit consent.", here)
         )
-    for entry in entries:
-        condition = vocabulary.art9_conditions.get(entry.condition)
-        if condition is None:
-            found.append(
-                (
-                    9,
-                    Candidate(
-                        entry.condition,
-                        [
-                            Reason(
-                                Code.UNKNOWN_TERM,
-                                f"Art 9 condition {entry.condition!r} is not in the vocabulary.",
-                                ctx.cite,
-                            )
-                        ],
-                    ),
-                )
+    if entry.condition == ART9_VITAL_INTERESTS and not (
+        facts.unable_to_consent() and RiskFact.RISK_TO_LIFE in facts.question.risks
+    ):
+        candidate.failures.append(
+            Reason(
+                Code.ART9_VITAL_INTERESTS_CAPABLE_OF_CONSENT,
+                f"{condition.citation} covers special category data only in a life-or-death matter where the "
+                "person cannot consent; it cannot be used when they can consent, even if they refuse.",
+                here,
             )
-            continue
-        here = ctx.at(condition.citation)
-        if condition.requires_schedule1_part is not None:
-            candidate = schedule1_candidate(ctx, entry.schedule1, condition.citation, with_consent)
-            schedule1 = vocabulary.schedule1_conditions.get(entry.schedule1) if entry.schedule1 else None
-            if schedule1 is not None and schedule1.part is not condition.requires_schedule1_part:
-                candidate.failures.append(
-                    Reason(
-                        Code.SCH1_WRONG_PART,
-                        f"{condition.citation} needs a Part {condition.requires_schedule1_part.value} condition; "
-                        f"{schedule1.citation} is in Part {schedule1.part.value}.",
-                        here,
-                    )
-                )
-            elif schedule1 is None and entry.schedule1 is None:
-                candidate.failures[:] = [
-                    Reason(
-                        Code.SCH1_CONDITION_MISSING,
-                        f"{condition.citation} needs a DPA 2018 Schedule 1 "
-                        f"Part {condition.requires_schedule1_part.value} condition (DPA 2018 s10).",
-                        here,
-                    )
-                ]
-        else:
-            candidate = Candidate(condition.citation, [])
-        if entry.condition == ART9_EXPLICIT_CONSENT and not with_consent:
-            candidate.failures.append(
-                Reason(Code.ART9_EXPLICIT_CONSENT_NOT_OBTAINED, f"{condition.citation} needs explicit consent.", here)
+        )
+    if entry.condition == ART9_HEALTH_OR_SOCIAL_CARE and not facts.discloser_health_or_social_care:
+        candidate.failures.append(
+            Reason(
+                Code.ART9_HEALTH_CARE_NOT_PROFESSIONAL,
+                f"{condition.citation} is for health or social care by or under a professional bound by "
+                "confidentiality; the discloser is not a health or social care body.",
+                here,
             )
-        if entry.condition == ART9_VITAL_INTERESTS and not (
-            facts.unable_to_consent() and RiskFact.RISK_TO_LIFE in facts.question.risks
-        ):
-            candidate.failures.append(
-                Reason(
-                    Code.ART9_VITAL_INTERESTS_CAPABLE_OF_CONSENT,
-                    f"{condition.citation} covers special category data only in a life-or-death matter where the "
-                    "person cannot consent; it cannot be used when they can consent, even if they refuse.",
-                    here,
-                )
-            )
-        if entry.condition == ART9_HEALTH_OR_SOCIAL_CARE and not facts.discloser_health_or_social_care:
-            candidate.failures.append(
-                Reason(
-                    Code.ART9_HEALTH_CARE_NOT_PROFESSIONAL,
-                    f"{condition.citation} is for health or social care by or under a professional bound by "
-                    "confidentiality; the discloser is not a health or social care body.",
-                    here,
-                )
-            )
-        found.append((preference(entry.schedule1, facts, with_consent), candidate))
-    found.sort(key=lambda pair: pair[0])
-    return [candidate for _, candidate in found]
+        )
+    return candidate
 
 
 def _consent_groups(facts: Facts, categories: tuple[str, ...]) -> list[tuple[bool, tuple[str, ...]]]:
@@ -674,6 +687,8 @@ def art9_condition(ctx: Context) -> None:
         return
     vocabulary = ctx.registry.vocabulary
     entries: tuple[Art9Entry, ...] = ctx.bases("art9")
+    if unknown_terms(ctx, "art9", entries):
+        return
     for with_consent, group in _consent_groups(facts, facts.special):
         listed = ", ".join(label(vocabulary.data_categories, c) for c in group)
         if not entries and not with_consent:
@@ -691,52 +706,39 @@ def art9_condition(ctx: Context) -> None:
         ctx.evaluation.passes.extend(met.passes)
 
 
-def art10_candidates(ctx: Context, entries: tuple[Art10Entry, ...], with_consent: bool) -> list[Candidate]:
-    """Each stated Art 10 route as a candidate: official authority, or a Schedule 1 condition."""
+def art10_candidates(ctx: Context, entries: tuple[Art10Entry, ...], with_consent: bool) -> Iterator[Candidate]:
+    """Each stated Art 10 route as a candidate (official authority, or a Schedule 1 condition), built when tried."""
     facts = ctx.facts
-    vocabulary = ctx.registry.vocabulary
-    found: list[tuple[int, Candidate]] = []
-    if with_consent:
-        # Sch 1 para 29: consent is a Part 3 condition for criminal offence data, listed or not.
-        found.append(
-            (
-                -1 if not ctx.party.public_authority else 50,
-                Candidate("UK GDPR Art 10 + DPA 2018 Sch 1 para 29 (consent)", []),
+    # Sch 1 para 29: consent is a Part 3 condition for criminal offence data, listed or not.
+    implicit = [(-1 if not ctx.party.public_authority else 50, -1, None)] if with_consent else []
+    ordered = sorted(
+        implicit + [(preference(e.schedule1, facts, with_consent), i, e) for i, e in enumerate(entries)],
+        key=lambda item: (item[0], item[1]),
+    )
+    for _, _, entry in ordered:
+        if entry is None:
+            yield Candidate("UK GDPR Art 10 + DPA 2018 Sch 1 para 29 (consent)", [])
+        else:
+            yield art10_candidate(ctx, entry, with_consent)
+
+
+def art10_candidate(ctx: Context, entry: Art10Entry, with_consent: bool) -> Candidate:
+    """One stated Art 10 route, checked against the discloser and the facts."""
+    route = ctx.registry.vocabulary.art10_routes[entry.route]
+    if route.requires_schedule1_condition:
+        candidate = schedule1_candidate(ctx, entry.schedule1, route.citation, with_consent, entry.via_paragraph_36)
+    else:
+        candidate = Candidate(route.citation, [])
+    if entry.route == ART10_OFFICIAL_AUTHORITY and not ctx.party.competent_authority:
+        candidate.failures.append(
+            Reason(
+                Code.ART10_OFFICIAL_AUTHORITY_NOT_AVAILABLE,
+                "Official authority is for bodies with official authority over criminal justice matters "
+                "(competent authorities); anyone else needs a Schedule 1 condition (DPA 2018 s10(5)).",
+                ctx.at(route.citation),
             )
         )
-    for entry in entries:
-        route = vocabulary.art10_routes.get(entry.route)
-        if route is None:
-            found.append(
-                (
-                    9,
-                    Candidate(
-                        entry.route,
-                        [
-                            Reason(
-                                Code.UNKNOWN_TERM, f"Art 10 route {entry.route!r} is not in the vocabulary.", ctx.cite
-                            )
-                        ],
-                    ),
-                )
-            )
-            continue
-        if route.requires_schedule1_condition:
-            candidate = schedule1_candidate(ctx, entry.schedule1, route.citation, with_consent, entry.via_paragraph_36)
-        else:
-            candidate = Candidate(route.citation, [])
-        if entry.route == ART10_OFFICIAL_AUTHORITY and not ctx.party.competent_authority:
-            candidate.failures.append(
-                Reason(
-                    Code.ART10_OFFICIAL_AUTHORITY_NOT_AVAILABLE,
-                    "Official authority is for bodies with official authority over criminal justice matters "
-                    "(competent authorities); anyone else needs a Schedule 1 condition (DPA 2018 s10(5)).",
-                    ctx.at(route.citation),
-                )
-            )
-        found.append((preference(entry.schedule1, facts, with_consent), candidate))
-    found.sort(key=lambda pair: pair[0])
-    return [candidate for _, candidate in found]
+    return candidate
 
 
 def art10_route(ctx: Context) -> None:
@@ -746,6 +748,8 @@ def art10_route(ctx: Context) -> None:
         return
     vocabulary = ctx.registry.vocabulary
     entries: tuple[Art10Entry, ...] = ctx.bases("art10")
+    if unknown_terms(ctx, "art10", entries):
+        return
     for with_consent, group in _consent_groups(facts, facts.criminal):
         listed = ", ".join(label(vocabulary.data_categories, c) for c in group)
         if not entries and not with_consent:

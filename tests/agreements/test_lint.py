@@ -163,23 +163,32 @@ def no_review_date(agreements: Mapping[str, Agreement]) -> tuple[Agreement, str]
     return dataclasses.replace(agreements[MASH], review_due=None), "review_due"
 
 
+def escalation_contact_missing(agreements: Mapping[str, Agreement]) -> tuple[Agreement, str]:
+    # The safeguarding adults board has a DPO but no safeguarding lead on record: added as a MASH party, nobody
+    # could be named when a practitioner there must escalate.
+    mash = agreements[MASH]
+    board = dataclasses.replace(mash.parties[0], organisation_id="northshire-safeguarding-adults-board")
+    return dataclasses.replace(mash, parties=(*mash.parties, board)), f"parties[{len(mash.parties)}]"
+
+
 Defect = Callable[[Mapping[str, Agreement]], tuple[Agreement, str]]
 DEFECTS: dict[LintCode, tuple[Defect, Severity]] = {
     LintCode.FLOW_NAMES_NON_PARTY: (flow_names_non_party, Severity.ERROR),
-    LintCode.SPECIAL_CATEGORY_WITHOUT_ART9: (special_category_without_art9, Severity.ERROR),
-    LintCode.CRIMINAL_DATA_WITHOUT_ART10: (criminal_data_without_art10, Severity.ERROR),
-    LintCode.ART9_WITHOUT_SCHEDULE1: (art9_without_schedule1, Severity.ERROR),
-    LintCode.SCHEDULE1_WRONG_PART: (schedule1_wrong_part, Severity.ERROR),
-    LintCode.SCHEDULE1_WITHOUT_APD: (schedule1_without_apd, Severity.ERROR),
-    LintCode.PUBLIC_AUTHORITY_LEGITIMATE_INTERESTS: (public_authority_legitimate_interests, Severity.ERROR),
-    LintCode.PURPOSE_WITHOUT_LAWFUL_BASIS: (purpose_without_lawful_basis, Severity.ERROR),
+    LintCode.ART9_CONDITION_MISSING: (special_category_without_art9, Severity.ERROR),
+    LintCode.ART10_ROUTE_MISSING: (criminal_data_without_art10, Severity.ERROR),
+    LintCode.SCH1_CONDITION_MISSING: (art9_without_schedule1, Severity.ERROR),
+    LintCode.SCH1_WRONG_PART: (schedule1_wrong_part, Severity.ERROR),
+    LintCode.APD_MISSING: (schedule1_without_apd, Severity.ERROR),
+    LintCode.ART6_NOT_FOR_PUBLIC_AUTHORITY: (public_authority_legitimate_interests, Severity.ERROR),
+    LintCode.ART6_BASIS_MISSING: (purpose_without_lawful_basis, Severity.ERROR),
     LintCode.ACTIVE_BUT_EXPIRED: (active_but_expired, Severity.ERROR),
     LintCode.ACTIVE_BUT_LAPSED: (active_but_lapsed, Severity.ERROR),
     LintCode.ACTIVE_BUT_UNSIGNED: (active_but_unsigned, Severity.WARNING),
     LintCode.CONTRADICTORY_RESTRICTIONS: (contradictory_restrictions, Severity.ERROR),
     LintCode.PARA18_FOR_ADULTS_WITHOUT_CARE_NEEDS: (para18_for_adults_without_care_needs, Severity.WARNING),
     LintCode.NO_REVIEW_DATE: (no_review_date, Severity.WARNING),
-    LintCode.BASIS_NOT_YET_IN_FORCE: (basis_not_yet_in_force, Severity.ERROR),
+    LintCode.ART6_NOT_YET_IN_FORCE: (basis_not_yet_in_force, Severity.ERROR),
+    LintCode.ESCALATION_CONTACT_MISSING: (escalation_contact_missing, Severity.WARNING),
 }
 
 

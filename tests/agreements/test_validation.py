@@ -137,7 +137,7 @@ def test_a_question_with_a_misspelt_term_is_refused_with_a_suggestion(vocabulary
 
     from agreements.checker import check_share
     from agreements.model import AgreementRevision
-    from agreements.question import QuestionError, Person, ShareQuestion
+    from agreements.question import Person, QuestionError, ShareQuestion
     from agreements.snapshot import RegistrySnapshot
 
     snapshot = RegistrySnapshot(

@@ -378,7 +378,7 @@ def test_lint_stored_agreements(standard: Session) -> None:
     mash = after[MASH]
     assert mash.revision == 2
     assert mash.findings and {(f.code, f.severity) for f in mash.findings} == {
-        (LintCode.SCHEDULE1_WITHOUT_APD, Severity.ERROR)
+        (LintCode.APD_MISSING, Severity.ERROR)
     }
     assert all(SCHOOL in f.message and f.path.startswith("lawful_bases.art9[") for f in mash.findings)
     assert any("Sch 1 para 18" in f.message for f in mash.findings)
@@ -531,7 +531,7 @@ def test_lint_a_defective_agreement_exits_1_printing_its_code(standard: Session,
     head = lines.index(f"{MARAC} v{_version(MARAC)} (revision 1): clean") + 1
     assert re.fullmatch(rf"{MASH} v{re.escape(_version(MASH))} \(revision 2\): \d+ findings?", lines[head])
     findings = lines[head + 1 :]
-    assert findings and all(line.split()[:2] == ["error", "SCHEDULE1_WITHOUT_APD"] for line in findings)
+    assert findings and all(line.split()[:2] == ["error", "APD_MISSING"] for line in findings)
     assert all(SCHOOL in line for line in findings)
 
     # Linting only the sound agreement passes.
@@ -541,7 +541,7 @@ def test_lint_a_defective_agreement_exits_1_printing_its_code(standard: Session,
     assert as_json.exit_code == 1
     findings_json = json.loads(as_json.stdout)["agreements"][0]["findings"]
     assert len(findings_json) == len(findings)
-    assert {(f["code"], f["severity"]) for f in findings_json} == {("SCHEDULE1_WITHOUT_APD", "error")}
+    assert {(f["code"], f["severity"]) for f in findings_json} == {("APD_MISSING", "error")}
 
 
 # --- The API ----------------------------------------------------------------------------------------------
@@ -611,7 +611,7 @@ def test_the_api_lints_an_agreement(standard: Session, client: FlaskClient) -> N
     _save_mash_without_school_apd(standard)
     defective = client.get(f"/api/v1/agreements/{MASH}/lint?as_of={ON.isoformat()}").get_json()
     assert defective["revision"] == 2 and defective["findings"]
-    assert {(f["code"], f["severity"]) for f in defective["findings"]} == {("SCHEDULE1_WITHOUT_APD", "error")}
+    assert {(f["code"], f["severity"]) for f in defective["findings"]} == {("APD_MISSING", "error")}
     assert all(SCHOOL in f["message"] for f in defective["findings"])
 
 
