@@ -35,10 +35,10 @@ from agreements.model import (
 from agreements.question import (
     ConsentStatus,
     NotSoughtReason,
-    QuestionError,
-    RiskFact,
     Person,
     PersonRole,
+    QuestionError,
+    RiskFact,
     ShareQuestion,
     Urgency,
 )
