@@ -379,3 +379,62 @@ def test_shuffling_really_reorders() -> None:
     assert len({tuple(f.id for f in a.flows) for a in shuffled}) > 1
     widest_orders = {flow.data_categories for a in shuffled if (flow := a.flow(widest)) is not None}
     assert len(widest_orders) > 1
+
+
+# ---------------------------------------------------------------- prohibited purposes
+
+
+PROHIBITED = sorted(
+    {(key, p) for key, agreement in AGREEMENTS.items() for p in agreement.restrictions.prohibited_purposes}
+    | {
+        (key, p)
+        for key, agreement in AGREEMENTS.items()
+        for flow in agreement.flows
+        if flow.restrictions is not None
+        for p in flow.restrictions.prohibited_purposes
+    }
+)
+
+
+@st.composite
+def for_a_prohibited_purpose(draw: st.DrawFn) -> tuple[str, ShareQuestion]:
+    """A question along a real flow, for a purpose its agreement prohibits, routine, urgent or an emergency."""
+    agreement_id, purpose = draw(st.sampled_from(PROHIBITED))
+    question = draw(along_a_flow())
+    return agreement_id, dataclasses.replace(question, purpose=purpose)
+
+
+@PROPERTY_SETTINGS
+@given(case=for_a_prohibited_purpose())
+def test_a_prohibited_purpose_is_never_covered_by_that_agreement_nor_shared_now(case: tuple[str, ShareQuestion]) -> None:
+    agreement_id, question = case
+    answer = check_share(question, STANDARD)
+    _keeps_its_promises(question, answer)
+    matched = {r.citation.agreement_id for r in answer.reasons if r.code is Code.FLOW_MATCHED}
+    if answer.decision is Decision.COVERED:
+        assert agreement_id not in matched, answer.reasons
+    compiled, in_force = STANDARD.compiled_on(agreement_id, question.as_of)
+    signed = in_force and question.discloser in compiled.parties
+    if signed and question.purpose in compiled.prohibited_purposes:
+        assert answer.instruction.kind is not InstructionKind.SHARE_NOW, answer.reasons
+
+
+# ---------------------------------------------------------------- consent helps, never hurts
+
+
+@PROPERTY_SETTINGS
+@given(question=questions)
+def test_obtaining_consent_never_turns_covered_into_not_covered(question: ShareQuestion) -> None:
+    before = check_share(question, STANDARD)
+    consented = dataclasses.replace(
+        question,
+        people=tuple(
+            dataclasses.replace(p, consent=ConsentStatus.OBTAINED, consent_not_sought_reason=None)
+            if p.is_data_subject
+            else p
+            for p in question.people
+        ),
+    )
+    after = check_share(consented, STANDARD)
+    if before.decision is Decision.COVERED:
+        assert after.decision is Decision.COVERED, (sorted(before.codes()), sorted(after.codes()))
