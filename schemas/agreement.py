@@ -9,6 +9,10 @@ from marshmallow import ValidationError, fields, post_dump, post_load, validate,
 from agreements import model
 from schemas.base import DomainSchema, tuples
 
+# The shape of an agreement document. Stored with each revision; bumped when a field changes meaning or a
+# required field is added (an optional field with a default changes no identity: ``identity_document``).
+AGREEMENT_SCHEMA_VERSION = 2
+
 _ID = validate.Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
     error="Use letters, digits, '.', '_' or '-' only, starting with a letter or digit.",

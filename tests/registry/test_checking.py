@@ -377,9 +377,7 @@ def test_lint_stored_agreements(standard: Session) -> None:
 
     mash = after[MASH]
     assert mash.revision == 2
-    assert mash.findings and {(f.code, f.severity) for f in mash.findings} == {
-        (LintCode.APD_MISSING, Severity.ERROR)
-    }
+    assert mash.findings and {(f.code, f.severity) for f in mash.findings} == {(LintCode.APD_MISSING, Severity.ERROR)}
     assert all(SCHOOL in f.message and f.path.startswith("lawful_bases.art9[") for f in mash.findings)
     assert any("Sch 1 para 18" in f.message for f in mash.findings)
     assert after[MARAC].findings == () and after[MAPPA].findings == ()
