@@ -50,7 +50,7 @@ def validation_problems(error: ValidationError, prefix: str = "") -> list[tuple[
     return flatten_errors(error.messages, prefix)
 
 
-def _identity_value(field: fields.Field, value: Any) -> Any:
+def _identity_value(field: fields.Field[Any], value: Any) -> Any:
     if isinstance(field, fields.Nested) and isinstance(value, Mapping):
         return identity_document(field.schema, value)
     if isinstance(field, fields.List) and isinstance(value, list):
@@ -58,7 +58,7 @@ def _identity_value(field: fields.Field, value: Any) -> Any:
     return value
 
 
-def _is_default(field: fields.Field, value: Any) -> bool:
+def _is_default(field: fields.Field[Any], value: Any) -> bool:
     if field.required:
         return False
     if value in ({}, []):
