@@ -25,6 +25,7 @@ from agreements.answer import (
 )
 from agreements.checker.facts import Facts, checked_facts
 from agreements.checker.routes import (
+    Onward,
     Route,
     escalation_contact,
     onward_limit,
@@ -235,13 +236,11 @@ def emergency(draft: Draft, facts: Facts, registry: RegistrySnapshot, chosen: Ev
 # ---------------------------------------------------------------- within an agreement, by statute, outside
 
 
-def apply_onward(
-    draft: Draft, onward: tuple[Reason, OnwardDisclosure, str] | None, facts: Facts, registry: RegistrySnapshot
-) -> bool:
+def apply_onward(draft: Draft, onward: Onward | None, facts: Facts, registry: RegistrySnapshot) -> bool:
     """Keep the limits the information came with; True when they stop the answer here."""
     if onward is None:
         return False
-    reason, level, who = onward
+    reason, level, who, contact = onward
     draft.reasons.append(reason)
     if level is OnwardDisclosure.PERMITTED_FOR_AGREEMENT_PURPOSES:
         return False
@@ -255,7 +254,7 @@ def apply_onward(
             InstructionKind.REFER_INSTEAD,
             f"Do not pass this on to {recipient} — ask {who} to share it directly if they judge it is needed.",
         )
-        draft.escalations.append(Escalation(EscalateTo.ORIGINATING_AGENCY, f"Ask {who} to share it directly."))
+        draft.escalations.append(Escalation(EscalateTo.ORIGINATING_AGENCY, f"Ask {who} to share it directly.", contact))
         return True
     if level is OnwardDisclosure.PROHIBITED:
         # A restriction on passing information on never silences a duty to protect: ask, urgently, and show the
@@ -267,14 +266,14 @@ def apply_onward(
     else:
         text = f"Ask {who} today before sharing: they must agree to it being passed on to {recipient}."
     draft.instruct(Decision.ESCALATE, InstructionKind.ASK_FIRST, text)
-    draft.escalations.append(Escalation(EscalateTo.ORIGINATING_AGENCY, text))
+    draft.escalations.append(Escalation(EscalateTo.ORIGINATING_AGENCY, text, contact))
     return True
 
 
 def within_agreement(
     draft: Draft,
     chosen: Evaluation,
-    onward: tuple[Reason, OnwardDisclosure, str] | None,
+    onward: Onward | None,
     facts: Facts,
     registry: RegistrySnapshot,
 ) -> None:
@@ -311,9 +310,7 @@ def within_agreement(
     )
 
 
-def by_statute(
-    draft: Draft, facts: Facts, registry: RegistrySnapshot, onward: tuple[Reason, OnwardDisclosure, str] | None
-) -> None:
+def by_statute(draft: Draft, facts: Facts, registry: RegistrySnapshot, onward: Onward | None) -> None:
     """A statutory duty to share fits: it is the lawful basis itself, agreement or not."""
     duty = facts.duty
     assert duty is not None
@@ -362,7 +359,7 @@ def outside_any_agreement(
     facts: Facts,
     registry: RegistrySnapshot,
     grace_override: int | None,
-    onward: tuple[Reason, OnwardDisclosure, str] | None,
+    onward: Onward | None,
 ) -> None:
     """No agreement covers: one that would once in force, a panel, a route the law gives, or not for this recipient."""
     question = facts.question
@@ -410,8 +407,13 @@ def outside_any_agreement(
                 contact,
             )
         )
+        owner = would_cover[0].revision.agreement.owner
         draft.escalations.append(
-            Escalation(EscalateTo.AGREEMENT_OWNER, f"Renew or reinstate {would_cover[0].agreement_id}.")
+            Escalation(
+                EscalateTo.AGREEMENT_OWNER,
+                f"Renew or reinstate {would_cover[0].agreement_id}.",
+                escalation_contact(registry, owner, "agreement_owner"),
+            )
         )
         for other in applicable:
             draft.reasons.extend(other.reasons)
@@ -436,10 +438,16 @@ def outside_any_agreement(
         )
     elif route is not None:
         draft.follow(route)
+        beside = []
         for other in applicable:
             if other is not route:
                 draft.reasons.extend(other.reasons)
                 draft.escalations.extend(other.escalations)
+                if other.also:
+                    beside.append(other.also)
+        if beside:
+            # A route beside the main one (a child protection referral beside a disclosure-scheme request).
+            draft.instruction += f" Also {'; and '.join(beside)}."
         if route.decision is not Decision.NOT_COVERED:
             apply_onward(draft, onward, facts, registry)
     else:

@@ -106,9 +106,27 @@ def escalation_contact(registry: RegistrySnapshot, organisation_id: str, role: s
     organisation = registry.organisations.get(organisation_id)
     if organisation is None:
         return None
-    for contact in organisation.contacts:
-        if contact.role.value == role:
-            return f"{contact.name}, {organisation.name}" + (f" ({contact.email})" if contact.email else "")
+    # Escalations always name someone: failing the role asked for, the person who answers for data protection.
+    for wanted in (role, "data_protection_officer", "information_governance_lead"):
+        for contact in organisation.contacts:
+            if contact.role.value == wanted:
+                return f"{contact.name}, {organisation.name}" + (f" ({contact.email})" if contact.email else "")
+    return None
+
+
+def partnership_contact(facts: Facts, registry: RegistrySnapshot, role: str) -> str | None:
+    """A named person in a partnership role (a MAPPA or MARAC coordinator) among the discloser's partners."""
+    for agreement_id in registry.agreements_with_party(facts.question.discloser):
+        revision = registry.latest_revision(agreement_id)
+        if revision is None:
+            continue
+        for party in revision.agreement.parties:
+            organisation = registry.organisations.get(party.organisation_id)
+            if organisation is None:
+                continue
+            for contact in organisation.contacts:
+                if contact.role.value == role:
+                    return f"{contact.name}, {organisation.name}" + (f" ({contact.email})" if contact.email else "")
     return None
 
 
@@ -145,6 +163,8 @@ class Route:
     text: str
     reasons: list[Reason] = field(default_factory=list)
     escalations: list[Escalation] = field(default_factory=list)
+    # The route in a few words, to stand beside another ("make a child protection referral to ...").
+    also: str | None = None
 
     @property
     def for_this_recipient(self) -> bool:
@@ -175,7 +195,13 @@ def disclosure_scheme(facts: Facts, registry: RegistrySnapshot) -> Route | None:
                     Citation(provision=provision),
                 )
             ],
-            [Escalation(EscalateTo.POLICE_DISCLOSURE_SCHEME, f"The {scheme} decision-making process decides.")],
+            [
+                Escalation(
+                    EscalateTo.POLICE_DISCLOSURE_SCHEME,
+                    f"The {scheme} decision-making process decides.",
+                    escalation_contact(registry, question.discloser, "designated_safeguarding_lead"),
+                )
+            ],
         )
     police_id, police = service_of_type(facts, registry, POLICE)
     reason = Reason(
@@ -234,7 +260,13 @@ def mappa_decision(facts: Facts, registry: RegistrySnapshot) -> Route | None:
                     Citation(provision="Criminal Justice Act 2003 s325; MAPPA Guidance (disclosure)"),
                 )
             ],
-            [Escalation(to, f"Third-party disclosure is decided by {who}.")],
+            [
+                Escalation(
+                    to,
+                    f"Third-party disclosure is decided by {who}.",
+                    partnership_contact(facts, registry, "mappa_coordinator"),
+                )
+            ],
         )
     return Route(
         Decision.ESCALATE,
@@ -247,7 +279,13 @@ def mappa_decision(facts: Facts, registry: RegistrySnapshot) -> Route | None:
                 Citation(provision="Criminal Justice Act 2003 s325"),
             )
         ],
-        [Escalation(EscalateTo.MAPPA_MEETING, "Take it to the MAPPA coordinator or meeting.")],
+        [
+            Escalation(
+                EscalateTo.MAPPA_MEETING,
+                "Take it to the MAPPA coordinator or meeting.",
+                partnership_contact(facts, registry, "mappa_coordinator"),
+            )
+        ],
     )
 
 
@@ -271,6 +309,7 @@ def referral(
             f"Make {what} to {recipient_label(facts, registry)} now, and tell your safeguarding lead.",
             [reason],
             [Escalation(EscalateTo.DESIGNATED_SAFEGUARDING_LEAD, f"Make or support {what} today.", lead)],
+            also=f"make {what} to {service}",
         )
     return Route(
         Decision.NOT_COVERED,
@@ -278,6 +317,7 @@ def referral(
         f"Do not share this with {recipient_label(facts, registry)} — make {what} to {service} instead.",
         [reason, not_for_this_recipient(facts, registry, service)],
         [Escalation(escalate_to, f"Make {what} to {service}.", lead)],
+        also=f"make {what} to {service}",
     )
 
 
@@ -563,13 +603,16 @@ def onward_sources(facts: Facts, registry: RegistrySnapshot) -> list[tuple[Agree
     return [found[key] for key in sorted(found)]
 
 
-def onward_limit(facts: Facts, registry: RegistrySnapshot) -> tuple[Reason, OnwardDisclosure, str] | None:
+Onward = tuple[Reason, OnwardDisclosure, str, str | None]
+
+
+def onward_limit(facts: Facts, registry: RegistrySnapshot) -> Onward | None:
     """ONWARD_DISCLOSURE_*: information received from another agency keeps the limits it came with.
 
     The strictest limit of every agreement that could have carried the data applies, whether the onward
     share is within another agreement or on a route outside agreements. A share that stays within the
     agreement the data came under (to a party, for one of its purposes) is not onward disclosure from it.
-    Returns the reason, the limit and whom to ask.
+    Returns the reason, the limit, whom to ask and how to reach them.
     """
     question = facts.question
     if question.received_from is None and not facts.processes:
@@ -577,7 +620,7 @@ def onward_limit(facts: Facts, registry: RegistrySnapshot) -> tuple[Reason, Onwa
     if question.received_from is not None and question.received_from == question.recipient:
         # Giving information back to the agency it came from is not passing it on.
         return None
-    strictest: tuple[Reason, OnwardDisclosure, str] | None = None
+    strictest: Onward | None = None
     for revision, flows in onward_sources(facts, registry):
         agreement = revision.agreement
         recipient_in = question.recipient is not None and agreement.party(question.recipient) is not None
@@ -590,6 +633,12 @@ def onward_limit(facts: Facts, registry: RegistrySnapshot) -> tuple[Reason, Onwa
             level = OnwardDisclosure.NEEDS_ORIGINATOR_CONSENT
         origin = question.received_from
         who = registry.organisations[origin].name if origin else f"the agency that shared it under {agreement.id}"
+        contact = (
+            escalation_contact(registry, origin, "designated_safeguarding_lead")
+            if origin
+            else partnership_contact(facts, registry, f"{agreement.kind.value}_coordinator")
+            or escalation_contact(registry, agreement.owner, "agreement_owner")
+        )
         cite = Citation(agreement.id, agreement.version, revision.revision, flows[0].id if len(flows) == 1 else None)
         if level is OnwardDisclosure.NEEDS_ORIGINATOR_CONSENT and question.originator_agreed:
             reason = Reason(
@@ -611,7 +660,7 @@ def onward_limit(facts: Facts, registry: RegistrySnapshot) -> tuple[Reason, Onwa
                 cite,
             )
         if strictest is None or ONWARD_STRICTNESS[level] > ONWARD_STRICTNESS[strictest[1]]:
-            strictest = (reason, level, who)
+            strictest = (reason, level, who, contact)
     return strictest
 
 

@@ -833,11 +833,7 @@ def consent_model(ctx: Context) -> None:
             )
             continue
         if model.default is ConsentDefault.REQUIRED:
-            ctx.fail(
-                Code.CONSENT_REQUIRED,
-                f"{agreement.id} requires the {who}'s consent for this sharing.",
-                fix="obtain consent",
-            )
+            ctx.fail(Code.CONSENT_REQUIRED, f"{agreement.id} requires the {who}'s consent for this sharing.")
             continue
         if person.capacitous_refusal:
             ctx.fail(
@@ -845,7 +841,6 @@ def consent_model(ctx: Context) -> None:
                 f"The {who}, an adult with capacity, refused, and no one else is at risk, nor is there a serious "
                 "crime, high-risk domestic abuse or coercion that could justify overriding the refusal.",
                 "Mental Capacity Act 2005 s1",
-                "respect the refusal unless a risk to others or a serious crime emerges",
             )
             continue
         grounds = person.grounds
@@ -864,13 +859,12 @@ def consent_model(ctx: Context) -> None:
                 Code.CONSENT_GROUND_NOT_IN_AGREEMENT,
                 f"The facts give {named}, but {agreement.id} does not allow sharing about the {who} without "
                 "consent on that ground.",
-                fix="seek consent, or record a ground for sharing without it that the agreement allows",
+                fix=f"consider whether {agreement.id}'s consent model should allow {named}",
             )
         else:
             ctx.fail(
                 Code.CONSENT_NO_OVERRIDE_GROUND,
                 f"The {who}'s consent was not obtained and the facts give no ground for sharing without it.",
-                fix="seek consent, or record the ground for sharing without it",
             )
     if everyone:
         ctx.passed(Code.CONSENT_OBTAINED, "Consent was obtained from everyone the data is about.")
