@@ -25,6 +25,7 @@ from agreements.answer import (
 )
 from agreements.checker.facts import Facts, checked_facts
 from agreements.checker.routes import (
+    NOT_TELLING_REASONS,
     Onward,
     Route,
     escalation_contact,
@@ -376,7 +377,9 @@ def outside_any_agreement(
     closest = nearest()
     if closest is not None:
         closest.explain()
-        if closest.serves_purpose:
+        compiled = registry.compiled(closest.revision)
+        decided_elsewhere = question.purpose in compiled.reserved_purposes | compiled.prohibited_purposes
+        if closest.serves_purpose and not decided_elsewhere:
             # For governance leads: never the practitioner's route, never repurposing another process's agreement.
             draft.fixes.extend(closest.fixes)
     shown = [r for e in evaluated for r in e.legal if r.code in ALWAYS_SHOWN]
@@ -460,10 +463,13 @@ def outside_any_agreement(
                 "revisit if a risk to others or a serious crime emerges."
             )
         else:
+            # Never suggest asking someone who must not be told, or whom asking would put at risk.
             askable = [
                 p.person.label
                 for p in facts.data_subject_facts()
-                if not (p.consented or p.must_not_be_told or p.deceased) and p.able_to_consent
+                if not (p.consented or p.must_not_be_told or p.deceased)
+                and p.able_to_consent
+                and p.person.consent_not_sought_reason not in NOT_TELLING_REASONS
             ]
             seek = f" You could ask the {', '.join(askable)} for consent." if askable else ""
             text = f"Do not share with {recipient}: no agreement or route in law covers this.{seek}"
@@ -474,14 +480,22 @@ def outside_any_agreement(
             )
         )
         draft.instruct(Decision.NOT_COVERED, InstructionKind.DO_NOT_SHARE, text)
+    if onward is not None and onward[0] not in draft.reasons:
+        # The limits the information came with are shown whatever the outcome.
+        draft.reasons.append(onward[0])
     draft.reasons.extend(r for r in shown if r not in draft.reasons)
 
 
 def tidy_obligations(obligations: Iterable[Obligation]) -> tuple[Obligation, ...]:
-    """Each obligation once; where a stricter one is there, the weaker is dropped."""
-    unique = list(dict.fromkeys(obligations))
-    codes = {o.code for o in unique}
-    return tuple(o for o in unique if SUPERSEDED_BY.get(o.code) not in codes)
+    """Each obligation once (one code, its messages joined); where a stricter one is there, the weaker is dropped."""
+    messages: dict[str, list[str]] = {}
+    for obligation in obligations:
+        said = messages.setdefault(obligation.code, [])
+        if obligation.message not in said:
+            said.append(obligation.message)
+    return tuple(
+        Obligation(code, " ".join(said)) for code, said in messages.items() if SUPERSEDED_BY.get(code) not in messages
+    )
 
 
 def check_share(question: ShareQuestion, registry: RegistrySnapshot, *, grace_months: int | None = None) -> ShareAnswer:

@@ -32,6 +32,8 @@ from agreements.validation import Problem, unknown_term
 from agreements.vocabulary import Purpose
 
 HARM_TO_A_CHILD = frozenset({RiskFact.SIGNIFICANT_HARM_TO_CHILD, RiskFact.RISK_OF_HARM})
+# The people a risk comes from: a share is never "to protect others" because of them.
+POSE_THE_RISK = frozenset({"alleged-perpetrator", "mappa-offender"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,13 +172,22 @@ def question_problems(question: ShareQuestion, registry: RegistrySnapshot) -> li
     return problems
 
 
+def _is_child(person: Person, question: ShareQuestion, registry: RegistrySnapshot) -> bool:
+    """Children Act 1989 s105: under 18 is a child, whatever the type says (a 16-year-old "adult victim")."""
+    age = person.age_on(question.as_of)
+    return age < AGE_OF_MAJORITY if age is not None else registry.vocabulary.data_subject_types[person.type].child
+
+
 def _person_facts(
-    person: Person, question: ShareQuestion, registry: RegistrySnapshot, do_not_inform: frozenset[str]
+    person: Person,
+    question: ShareQuestion,
+    registry: RegistrySnapshot,
+    do_not_inform: frozenset[str],
+    child_involved: bool,
 ) -> PersonFacts:
     subject_type = registry.vocabulary.data_subject_types[person.type]
     age = person.age_on(question.as_of)
-    # Children Act 1989 s105: under 18 is a child, whatever the type says (a 16-year-old "adult victim").
-    child = age < AGE_OF_MAJORITY if age is not None else subject_type.child
+    child = _is_child(person, question, registry)
     deceased = person.deceased if person.deceased is not None else subject_type.deceased
     adult_at_risk = (
         not child
@@ -194,7 +205,9 @@ def _person_facts(
         or (child and age is not None and age >= 16 and person.has_capacity is not False)
     )
     grounds = {RISK_GROUNDS[risk] for risk in question.risks if risk in RISK_GROUNDS}
-    if child and question.risks & HARM_TO_A_CHILD:
+    if child_involved and question.risks & HARM_TO_A_CHILD:
+        # 2024 advice, rule 3: a perceived risk of harm to a child is enough to share information about the child
+        # and their family without consent.
         grounds.add(ConsentOverrideGround.RISK_OF_HARM_TO_CHILD)
     if adult_at_risk:
         grounds.add(ConsentOverrideGround.ADULT_AT_RISK)
@@ -205,13 +218,15 @@ def _person_facts(
         # A person who has capacity cannot be passed over on the ground that they lack it.
         if not (ground is ConsentOverrideGround.LACKS_CAPACITY and person.has_capacity is True):
             grounds.add(ground)
-    others = [p for p in question.people if p is not person]
+    # Those who may be at risk besides this person: never the person the risk comes from.
+    others = [p for p in question.people if p is not person and p.type not in POSE_THE_RISK]
     # Someone else is at risk: the facts say so, or the share protects another person, or a child is harmed
     # and this person is not that child.
     others_at_risk = (
         RiskFact.RISK_TO_OTHERS in question.risks
         or any(p.is_protected for p in others)
-        or (not child and bool(question.risks & HARM_TO_A_CHILD))
+        or (not child and RiskFact.SIGNIFICANT_HARM_TO_CHILD in question.risks)
+        or (not child and RiskFact.RISK_OF_HARM in question.risks and child_involved)
     )
     if others_at_risk:
         grounds.add(ConsentOverrideGround.RISK_TO_OTHERS)
@@ -257,13 +272,14 @@ def derive_facts(question: ShareQuestion, registry: RegistrySnapshot) -> Facts:
     purpose = vocabulary.purposes[question.purpose]
     categories = sorted(set(question.data_categories))
     do_not_inform = do_not_inform_types(question, registry)
-    people = tuple(_person_facts(p, question, registry, do_not_inform) for p in question.people)
+    children = {id(p) for p in question.people if _is_child(p, question, registry)}
+    child_involved = bool(children) or RiskFact.SIGNIFICANT_HARM_TO_CHILD in question.risks
+    people = tuple(_person_facts(p, question, registry, do_not_inform, child_involved) for p in question.people)
     subjects = [p for p in people if p.person.is_data_subject]
     protected = [p for p in people if p.person.is_protected]
     grounds: set[ConsentOverrideGround] = set()
     for subject in subjects:
         grounds |= subject.grounds
-    child_involved = any(p.child for p in people)
     adult_at_risk_protected = any(p.adult_at_risk for p in protected)
     # Sch 1 para 18 asks about the individual protected, who may not be the data subject (para 18(4)): a child,
     # or an adult at risk under para 18(3) -- on the facts, never because of the purpose's name.

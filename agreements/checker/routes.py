@@ -244,10 +244,10 @@ def mappa_decision(facts: Facts, registry: RegistrySnapshot) -> Route | None:
             who, to = "the MAPPA meeting", EscalateTo.MAPPA_MEETING
         text = f"Ask {who} today: third-party disclosure is their decision."
         if urgent and to is EscalateTo.MAPPA_MEETING:
-            text = (
-                "Ask the lead agency's senior manager (or the MAPPA chair) now: an urgent disclosure need not wait "
-                "for a meeting, which reviews it afterwards."
-            )
+            # MAPPA Guidance: an urgent disclosure need not wait for a meeting; the lead agency decides and the
+            # meeting reviews it afterwards.
+            who, to = "the lead agency's senior manager (or the MAPPA chair)", EscalateTo.MAPPA_LEAD_AGENCY
+            text = f"Ask {who} now: an urgent disclosure need not wait for a meeting, which reviews it afterwards."
         return Route(
             Decision.ESCALATE,
             InstructionKind.ASK_FIRST,
@@ -297,9 +297,13 @@ def referral(
     escalate_to: EscalateTo,
     what: str,
 ) -> Route | None:
-    """A referral route: to the statutory service itself, never to anyone else, never from the service to itself."""
+    """A referral route: to the statutory service itself, never to anyone else, never from the service to itself.
+
+    The service itself (children's social care for a child, adult social care for an adult at risk) shares
+    under its own enquiry functions with those able to help: a decision for its Caldicott Guardian or DPO.
+    """
     if facts.discloser_type == service_type:
-        return None
+        return own_enquiry(facts, registry, service_type)
     service_id, service = service_of_type(facts, registry, service_type)
     lead = escalation_contact(registry, facts.question.discloser, "designated_safeguarding_lead")
     if facts.recipient_type == service_type:
@@ -342,6 +346,31 @@ def safeguarding_adults_board(facts: Facts, registry: RegistrySnapshot) -> Route
             )
         ],
         [Escalation(EscalateTo.DATA_PROTECTION_OFFICER, "Check the request meets Care Act 2014 s45.", contact)],
+    )
+
+
+def own_enquiry(facts: Facts, registry: RegistrySnapshot, service_type: str) -> Route | None:
+    """The statutory service's own enquiry functions: it may share with someone able to help, on a decision."""
+    if not facts.recipient_can_act:
+        return None
+    provision = "Children Act 1989 s47" if service_type == CHILDRENS_SOCIAL_CARE else "Care Act 2014 s42"
+    reason = Reason(
+        Code.OWN_ENQUIRY_FUNCTIONS,
+        "You are the authority that must make enquiries: you may share what is necessary with an agency able to "
+        "help protect the person, under your public task (UK GDPR Art 6(1)(e)) and, for special category data, "
+        "Sch 1 para 18; with no agreement for it, the decision is recorded by your Caldicott Guardian or DPO.",
+        Citation(provision=provision),
+    )
+    maker = decision_maker(facts)
+    contact = escalation_contact(registry, facts.question.discloser, maker.value)
+    return Route(
+        Decision.ESCALATE,
+        InstructionKind.ASK_FIRST,
+        f"Ask {contact or maker.value.replace('_', ' ')} today: sharing with {recipient_label(facts, registry)} "
+        "under your own enquiry functions is their decision; consent is not needed where a child or adult is at "
+        "risk.",
+        [reason],
+        [Escalation(maker, "Decide whether to share under the service's own enquiry functions.", contact)],
     )
 
 
@@ -479,18 +508,15 @@ OUTSIDE_ROUTES = (
 def outside_agreements(facts: Facts, registry: RegistrySnapshot) -> tuple[Route | None, list[Route]]:
     """The route the law gives when no agreement covers, and every route that applies (to show beside it).
 
-    A route that lets the share go to this recipient wins over one that sends the practitioner elsewhere;
-    an adult's capacitous refusal (nobody else at risk) closes every route.
+    The first route in order of precedence (``OUTSIDE_ROUTES``) decides: a statutory referral channel comes
+    before a public-interest decision. An adult's capacitous refusal (nobody else at risk) closes every route.
     """
-    if facts.capacitous_refusal:
+    if facts.capacitous_refusal or facts.question.bulk:
+        # A refusal stands; and no route outside agreements is for a list or an extract: they are case by case.
         return None, []
     applicable = [route for step in OUTSIDE_ROUTES if (route := step(facts, registry)) is not None]
-    chosen = next((r for r in applicable if r.for_this_recipient and r.decision is not Decision.NOT_COVERED), None)
-    if chosen is None:
-        chosen = next((r for r in applicable if not r.for_this_recipient), None)
-    if chosen is None and applicable:
-        chosen = applicable[0]
-    return chosen, applicable
+    # The first in order of precedence decides; the others are shown beside it.
+    return (applicable[0] if applicable else None), applicable
 
 
 def recipient_label(facts: Facts, registry: RegistrySnapshot) -> str:
@@ -556,25 +582,50 @@ def received_under(
     return None
 
 
-def onward_sources(facts: Facts, registry: RegistrySnapshot) -> list[tuple[AgreementRevision, list[Flow]]]:
+def names_as_author(agreement: Agreement, facts: Facts, registry: RegistrySnapshot, owned: Iterable[str]) -> bool:
+    """True when the process's agreement names the discloser itself (or its type) as a source of these records.
+
+    The police complete DASHes and the MARAC's flows name them as a source; an agency that could send one only
+    as "any party" is taken to hold what it received. Its own records carry no limit it must ask anyone about.
+    """
+    vocabulary = registry.vocabulary
+    wanted = list(owned)
+    for flow in agreement.flows:
+        named = any(
+            (e.organisation == facts.question.discloser or e.organisation_type == facts.discloser_type)
+            for e in flow.source
+        )
+        if named and any(vocabulary.permits(p, c) for p in flow.data_categories for c in wanted):
+            return True
+    return False
+
+
+Source = tuple[AgreementRevision, list[Flow], bool, bool]
+
+
+def onward_sources(facts: Facts, registry: RegistrySnapshot) -> list[Source]:
     """Every agreement that could have carried these categories to the discloser, with the flows that could have.
 
     From the organisation the information came from (``received_from``; only ``received_under`` if named);
     and, for records owned by a process (a DASH, a MARAC action plan, a MAPPA plan), from that process's
     agreements the discloser or the originator belongs to, even when the practitioner does not say where
-    they came from, unless the discloser is one of the process's own senders of that record and did not
-    receive it from someone else.
+    they came from. Each source says whether it was inferred from the record's process, and whether that
+    agreement names the discloser as a source of such records (``names_as_author``). A record the
+    discloser's own agency made may also be given as ``received_from`` the discloser.
     """
     question = facts.question
-    origin = question.received_from if question.received_from != question.discloser else None
-    found: dict[str, tuple[AgreementRevision, list[Flow]]] = {}
+    if question.received_from == question.discloser:
+        # The practitioner says the record is their own agency's: nothing came with limits.
+        return []
+    origin = question.received_from
+    found: dict[str, Source] = {}
     if origin is not None:
         ids = (question.received_under,) if question.received_under else registry.agreements_with_party(origin)
         for agreement_id in ids:
             if agreement_id is not None and (
                 got := received_under(agreement_id, origin, facts, registry, facts.categories)
             ):
-                found[agreement_id] = got
+                found[agreement_id] = (*got, False, False)
     # The process's agreements the discloser (or the originator) belongs to: those it could have come through.
     members = registry.agreement_ids_with_party(question.discloser)
     if origin is not None:
@@ -585,21 +636,10 @@ def onward_sources(facts: Facts, registry: RegistrySnapshot) -> list[tuple[Agree
             latest = registry.latest_revision(agreement_id)
             if latest is None or agreement_id in found:
                 continue
-            if origin is None:
-                # The discloser is one of the process's own senders of this record: it is taken to be its own.
-                sends_it = any(
-                    flow.sends_from(question.discloser, facts.discloser_type, True)
-                    and any(registry.vocabulary.permits(p, c) for p in flow.data_categories for c in owned)
-                    for flow in latest.agreement.flows
-                )
-                if sends_it and latest.agreement.party(question.discloser) is not None:
-                    continue
+            author = origin is None and names_as_author(latest.agreement, facts, registry, owned)
             got = received_under(agreement_id, origin, facts, registry, owned)
-            if got is not None:
-                found[agreement_id] = got
-                continue
-            # Held outside the process's own flows: the process's rules still travel with the record.
-            found[agreement_id] = (latest, [])
+            # Held outside the process's own flows, the process's rules still travel with the record.
+            found[agreement_id] = (*got, True, author) if got is not None else (latest, [], True, author)
     return [found[key] for key in sorted(found)]
 
 
@@ -621,14 +661,22 @@ def onward_limit(facts: Facts, registry: RegistrySnapshot) -> Onward | None:
         # Giving information back to the agency it came from is not passing it on.
         return None
     strictest: Onward | None = None
-    for revision, flows in onward_sources(facts, registry):
+    for revision, flows, by_process, author in onward_sources(facts, registry):
         agreement = revision.agreement
         recipient_in = question.recipient is not None and agreement.party(question.recipient) is not None
-        if recipient_in and question.purpose in agreement.purpose_ids():
+        if by_process and recipient_in and question.purpose in agreement.purpose_ids():
+            # The record stays within its own process (a MARAC action plan among MARAC partners for the MARAC).
             continue
         limits = [r for flow in flows for r in agreement.restrictions_for(flow)] or [agreement.restrictions]
         level = max((limit.onward_disclosure for limit in limits), key=ONWARD_STRICTNESS.__getitem__)
+        if author and level is not OnwardDisclosure.PROHIBITED:
+            # The agency that made the record is the originator whose agreement is needed: its own. A prohibition
+            # (MAPPA: only a disclosure decision lets it out) binds the author too.
+            continue
         if level is OnwardDisclosure.PERMITTED_FOR_AGREEMENT_PURPOSES:
+            if recipient_in and question.purpose in agreement.purpose_ids():
+                # Within that agreement's parties and purposes, which is what it permits.
+                continue
             # Permitted only within that agreement: anything beyond it needs the originator.
             level = OnwardDisclosure.NEEDS_ORIGINATOR_CONSENT
         origin = question.received_from

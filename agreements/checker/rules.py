@@ -465,9 +465,21 @@ def art6_basis(ctx: Context) -> None:
 
 
 def law_enforcement_processing(ctx: Context) -> None:
-    """LAW_ENFORCEMENT_PROCESSING: a competent authority sharing for a law enforcement purpose acts under Part 3."""
+    """LAW_ENFORCEMENT_PROCESSING: a competent authority sharing for a law enforcement purpose acts under Part 3.
+
+    Part 3 of the DPA 2018, not the UK GDPR, then governs: no Art 6/9/10 basis is needed, but sensitive
+    processing (special category data) needs a Schedule 8 condition and the s42 appropriate policy document.
+    """
     facts = ctx.facts
-    if ctx.party.competent_authority and facts.purpose.law_enforcement:
+    if facts.special and not ctx.party.apd_reference:
+        ctx.fail(
+            Code.APD_MISSING,
+            "Sensitive processing for law enforcement needs the discloser's appropriate policy document (s42); "
+            "none is on file.",
+            "DPA 2018 s35(5), s42",
+            f"record the discloser's s42 appropriate policy document in {ctx.agreement.id}",
+        )
+    else:
         ctx.passed(
             Code.LAW_ENFORCEMENT_PROCESSING,
             "A competent authority processing for a law enforcement purpose acts under DPA 2018 Part 3: lawful and "
@@ -577,7 +589,7 @@ def schedule1_candidate(
         )
     if condition.id == SCH1_CONSENT and not with_consent:
         failures.append(
-            Reason(Code.ART9_EXPLICIT_CONSENT_NOT_OBTAINED, f"{condition.citation} needs the person's consent.", here)
+            Reason(Code.SCH1_CONSENT_NOT_OBTAINED, f"{condition.citation} needs the person's consent.", here)
         )
     if condition.apd_required:
         if condition.id == SCH1_PREVENTING_UNLAWFUL_ACTS and facts.recipient_competent_authority:
@@ -914,12 +926,19 @@ def location_recipient(ctx: Context) -> None:
         )
 
 
+def lawful_processing(ctx: Context) -> None:
+    """The processing's legal footing: DPA 2018 Part 3 for a competent authority's law enforcement, else UK GDPR."""
+    if ctx.party.competent_authority and ctx.facts.purpose.law_enforcement:
+        law_enforcement_processing(ctx)
+        return
+    art6_basis(ctx)
+    art9_condition(ctx)
+    art10_route(ctx)
+
+
 # The legal rules applied to a matching flow, in the order of the decision procedure (domain reference §3.8).
 LEGAL_RULES = (
-    art6_basis,
-    law_enforcement_processing,
-    art9_condition,
-    art10_route,
+    lawful_processing,
     recipient_footing,
     consent_model,
     restrictions,

@@ -71,8 +71,16 @@ NOT_SOUGHT_GROUNDS = {
     NotSoughtReason.LACKS_CAPACITY: ConsentOverrideGround.LACKS_CAPACITY,
     NotSoughtReason.STATUTORY_DUTY: ConsentOverrideGround.STATUTORY_DUTY,
 }
+# Facts that may justify disclosure in the public interest: serious harm to someone, or a serious crime.
 PUBLIC_INTEREST_RISKS = frozenset(
-    {RiskFact.RISK_TO_OTHERS, RiskFact.SERIOUS_CRIME, RiskFact.RISK_TO_LIFE, RiskFact.HIGH_RISK_DOMESTIC_ABUSE}
+    {
+        RiskFact.RISK_TO_OTHERS,
+        RiskFact.SERIOUS_CRIME,
+        RiskFact.RISK_TO_LIFE,
+        RiskFact.RISK_OF_SERIOUS_HARM,
+        RiskFact.SIGNIFICANT_HARM_TO_CHILD,
+        RiskFact.HIGH_RISK_DOMESTIC_ABUSE,
+    }
 )
 # How far a flow is from matching: a wrong direction or purpose matters more than one extra category.
 GAP_WEIGHTS = {

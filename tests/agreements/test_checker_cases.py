@@ -1189,7 +1189,8 @@ MARAC_CASES = [
 MAPPA_CASES = [
     case(
         "mappa-probation-to-housing-authority-risk-management",
-        # CJA 2003 s325: not consent-based; criminal data under official authority.
+        # CJA 2003 s325: not consent-based. Probation managing an offender's risk is law-enforcement processing
+        # under DPA 2018 Part 3 (issue 6), cited as such rather than as UK GDPR Art 6 / Art 10.
         ask(
             PROBATION,
             HOUSING,
@@ -1198,7 +1199,7 @@ MAPPA_CASES = [
             "mappa-risk-management",
         ),
         COVERED,
-        [C.FLOW_MATCHED, C.ART6_BASIS, C.ART10_ROUTE, C.CONSENT_NOT_USED],
+        [C.FLOW_MATCHED, C.LAW_ENFORCEMENT_PROCESSING, C.CONSENT_NOT_USED],
     ),
     case(
         "mappa-police-to-housing-association-risk-management",
@@ -1210,10 +1211,11 @@ MAPPA_CASES = [
             "mappa-risk-management",
         ),
         # Police managing a MAPPA offender's risk is law-enforcement processing (DPA 2018 Part 3, s31), cited as
-        # such; "authorised by law" (s36(4)) is for a competent authority's data used for another purpose.
+        # such: Part 3, not the UK GDPR, governs it, so no Art 6/10 basis is cited; "authorised by law" (s36(4))
+        # is for a competent authority's data used for another purpose.
         COVERED,
-        [C.FLOW_MATCHED, C.LAW_ENFORCEMENT_PROCESSING, C.ART10_ROUTE, C.CONSENT_NOT_USED],
-        absent=[C.AUTHORISED_BY_LAW],
+        [C.FLOW_MATCHED, C.LAW_ENFORCEMENT_PROCESSING, C.CONSENT_NOT_USED],
+        absent=[C.AUTHORISED_BY_LAW, C.ART10_ROUTE, C.ART6_BASIS],
         nearest_flow="F3",
     ),
     case(
@@ -1246,8 +1248,10 @@ MAPPA_CASES = [
             ["identity", "immigration-status", "criminal-convictions"],
             "mappa-risk-assessment",
         ),
+        # Home Office immigration functions are a competent authority (DPA 2018 Sch 7): MAPPA risk assessment is
+        # law-enforcement processing under Part 3.
         COVERED,
-        [C.FLOW_MATCHED, C.ART10_ROUTE],
+        [C.FLOW_MATCHED, C.LAW_ENFORCEMENT_PROCESSING],
         nearest_flow="F5",
     ),
     case(
@@ -1440,8 +1444,8 @@ ONWARD_CASES = [
     ),
     case(
         "onward-police-information-said-to-have-come-under-the-mash",
-        # Where the practitioner says it came under the MASH, the MASH's own limit applies -- and the school is a
-        # MASH party and the purpose a MASH purpose, so passing it on within the MASH is not onward disclosure.
+        # Where the practitioner says it came under the MASH, only the MASH's own limit applies: passing it to
+        # anyone else, another partner included, needs the provider's agreement (mash.yaml onward note).
         dataclasses.replace(
             ask(
                 CSC,
@@ -1455,9 +1459,10 @@ ONWARD_CASES = [
             ),
             received_under=MASH,
         ),
-        COVERED,
-        [C.FLOW_MATCHED],
-        absent=[C.ONWARD_DISCLOSURE_PROHIBITED, C.ONWARD_DISCLOSURE_NEEDS_ORIGINATOR_CONSENT],
+        ESCALATE,
+        [C.FLOW_MATCHED, C.ONWARD_DISCLOSURE_NEEDS_ORIGINATOR_CONSENT],
+        absent=[C.ONWARD_DISCLOSURE_PROHIBITED],
+        escalate_to=[EscalateTo.ORIGINATING_AGENCY],
     ),
 ]
 
