@@ -505,11 +505,14 @@ class Candidate:
 def first_condition_met(ctx: Context, candidates: Iterable[Candidate]) -> Candidate | None:
     """The first candidate whose own preconditions hold; otherwise every candidate's failures are recorded.
 
-    Candidates are built lazily, in the order that fits the facts: the usual case stops at the first.
+    Candidates are built lazily, in the order that fits the facts: the usual case stops at the first. A
+    condition passed over only because consent was given is noted, so the answer says why it is not cited.
     """
     tried: list[Candidate] = []
     for candidate in candidates:
         if not candidate.failures:
+            for earlier in tried:
+                ctx.evaluation.passes.extend(r for r in earlier.failures if r.code is Code.SCH1_WITHOUT_CONSENT_ONLY)
             return candidate
         tried.append(candidate)
     for candidate in tried:

@@ -28,6 +28,9 @@ from agreements.model import (
     AgreementRevision,
     AgreementStatus,
     Art6Entry,
+    Art9Entry,
+    Art10Entry,
+    ConsentDefault,
     Flow,
     Organisation,
     Party,
@@ -1607,6 +1610,171 @@ OUTSIDE_AGREEMENT_CASES = [
     ),
 ]
 
+
+def marac_idva_on_recognised_legitimate_interest_only(registry: Registry) -> list[AgreementRevision]:
+    """MARAC with the IDVA service's Art 6(1)(f) entry removed: (ea) is its only basis."""
+    agreement = registry[MARAC]
+    art6 = tuple(e for e in agreement.lawful_bases.art6 if not (e.basis == "art6-1-f" and IDVA in e.parties))
+    bases = dataclasses.replace(agreement.lawful_bases, art6=art6)
+    return [*_others(registry, MARAC), revision(dataclasses.replace(agreement, lawful_bases=bases))]
+
+
+def mash_consent_required(registry: Registry) -> list[AgreementRevision]:
+    """MASH redrafted as a consent-based agreement (as early help is)."""
+    agreement = registry[MASH]
+    model = dataclasses.replace(agreement.consent_model, default=ConsentDefault.REQUIRED)
+    return [*_others(registry, MASH), revision(dataclasses.replace(agreement, consent_model=model))]
+
+
+# One row per lawful-basis precondition, each against a minimal defect or a fact that fails it.
+BASIS_PRECONDITION_CASES = [
+    case(
+        "basis-no-art6-basis-at-all",
+        # UK GDPR Art 6(1): every share needs a basis; with none stated the agreement cannot cover it.
+        ask(SCHOOL, CSC, CHILD, ["identity", "education"], "early-help", consent=OBTAINED),
+        NOT_COVERED,
+        [C.ART6_BASIS_MISSING],
+        absent=[C.ART6_BASIS],
+        registry=bases_changed(MASH, art6=()),
+    ),
+    case(
+        "basis-consent-is-the-only-basis-and-was-not-given",
+        # Art 6(1)(a) needs consent actually given; not sought (for fear of prejudicing an enquiry) is not consent.
+        ask(SCHOOL, CSC, CHILD, ["identity", "education"], "mash-triage", because=NotSoughtReason.PREJUDICE_ENQUIRY),
+        NOT_COVERED,
+        [C.ART6_CONSENT_NOT_OBTAINED],
+        absent=[C.ART6_BASIS],
+        registry=bases_changed(MASH, art6=(Art6Entry("art6-1-a", "the family's consent"),)),
+    ),
+    case(
+        "basis-recognised-legitimate-interest-before-it-was-law",
+        # Art 6(1)(ea) commenced on 5 February 2026 (Data (Use and Access) Act 2025); on 3 February the IDVA
+        # service could not rely on it, and with (f) struck out it has no other basis.
+        ask(
+            IDVA,
+            POLICE,
+            VICTIM_WITH_CAPACITY,
+            ["identity", "domestic-abuse-history"],
+            "marac-referral",
+            because=NotSoughtReason.INCREASES_RISK,
+            risks=[HIGH_RISK_DA],
+            on=date(2026, 2, 3),
+        ),
+        # Not covered by the MARAC; high-risk domestic abuse makes it a public-interest decision for the DPO.
+        ESCALATE,
+        [C.ART6_NOT_YET_IN_FORCE, C.PUBLIC_INTEREST_CASE],
+        registry=marac_idva_on_recognised_legitimate_interest_only,
+    ),
+    case(
+        "basis-vital-interests-without-a-threat-to-life",
+        # Art 6(1)(d) is for matters of life and death only (ICO); significant harm is not that.
+        ask(POLICE, CSC, CHILD, ["identity"], "mash-triage", because=NotSoughtReason.INCREASES_RISK),
+        NOT_COVERED,
+        [C.ART6_VITAL_INTERESTS_NOT_LIFE_OR_DEATH],
+        absent=[C.ART6_BASIS],
+        registry=bases_changed(MASH, art6=(Art6Entry("art6-1-d", "vital interests"),)),
+    ),
+    case(
+        "basis-explicit-consent-is-the-only-art9-condition-and-was-not-given",
+        # Art 9(2)(a) needs explicit consent; the agreement states no other condition.
+        ask(ACUTE, CSC, CHILD, ["identity", "physical-health"], "mash-triage", because=NotSoughtReason.INCREASES_RISK),
+        NOT_COVERED,
+        [C.ART9_EXPLICIT_CONSENT_NOT_OBTAINED],
+        absent=[C.ART9_CONDITION],
+        registry=bases_changed(MASH, art9=(Art9Entry("art9-2-a"),)),
+    ),
+    case(
+        "basis-health-care-condition-relied-on-by-the-police",
+        # Art 9(2)(h) with Sch 1 para 2 is for health or social care by or under a professional bound by
+        # confidentiality (DPA 2018 s11(1)); the police are not.
+        ask(POLICE, CSC, CHILD, ["identity", "mental-health"], "mash-triage", because=NotSoughtReason.INCREASES_RISK),
+        NOT_COVERED,
+        [C.ART9_HEALTH_CARE_NOT_PROFESSIONAL],
+        absent=[C.ART9_CONDITION],
+        registry=bases_changed(MASH, art9=(Art9Entry("art9-2-h", "dpa-sch1-2"),)),
+    ),
+    case(
+        "basis-vital-interests-for-someone-able-to-consent",
+        # Art 9(2)(c) only where the person is physically or legally incapable of consent, and life is at stake.
+        ask(
+            ACUTE,
+            POLICE,
+            VICTIM_WITH_CAPACITY,
+            ["identity", "physical-health"],
+            "marac-referral",
+            because=NotSoughtReason.INCREASES_RISK,
+            risks=[HIGH_RISK_DA],
+        ),
+        # Not covered by the MARAC; the high risk makes it a public-interest decision for the Caldicott Guardian.
+        ESCALATE,
+        [C.ART9_VITAL_INTERESTS_CAPABLE_OF_CONSENT, C.PUBLIC_INTEREST_CASE],
+        absent=[C.ART9_CONDITION],
+        registry=bases_changed(MARAC, art9=(Art9Entry("art9-2-c"),)),
+    ),
+    case(
+        "basis-substantial-public-interest-without-a-schedule-1-condition",
+        # DPA 2018 s10(3): Art 9(2)(g) is met only with a Schedule 1 Part 2 condition.
+        ask(ACUTE, CSC, CHILD, ["identity", "physical-health"], "mash-triage", because=NotSoughtReason.INCREASES_RISK),
+        NOT_COVERED,
+        [C.SCH1_CONDITION_MISSING],
+        absent=[C.ART9_CONDITION],
+        registry=bases_changed(MASH, art9=(Art9Entry("art9-2-g"),)),
+    ),
+    case(
+        "basis-substantial-public-interest-with-a-part-1-condition",
+        # Art 9(2)(g) needs Part 2 (s10(3)); para 2 (health or social care) is in Part 1.
+        ask(ACUTE, CSC, CHILD, ["identity", "physical-health"], "mash-triage", because=NotSoughtReason.INCREASES_RISK),
+        NOT_COVERED,
+        [C.SCH1_WRONG_PART],
+        absent=[C.ART9_CONDITION],
+        registry=bases_changed(MASH, art9=(Art9Entry("art9-2-g", "dpa-sch1-2"),)),
+    ),
+    case(
+        "basis-consent-condition-for-criminal-data-without-consent",
+        # Sch 1 para 29 (consent) needs the data subject's consent; the perpetrator is never asked.
+        ask(POLICE, CSC, PERPETRATOR, ["identity", "criminal-allegations"], "mash-triage"),
+        NOT_COVERED,
+        [C.SCH1_CONSENT_NOT_OBTAINED, C.CONSENT_NOT_ASKED_MUST_NOT_BE_TOLD],
+        absent=[C.ART10_ROUTE],
+        registry=bases_changed(MASH, art10=(Art10Entry("art10-schedule1", "dpa-sch1-29"),)),
+    ),
+    case(
+        "basis-para-18-passed-over-because-consent-was-given",
+        # Para 18 applies only without consent (18(1)(c)); with the 16-year-old's consent it is passed over -- and
+        # said so -- and her explicit consent (Art 9(2)(a)) is relied on instead: consent helps, never hurts.
+        ask(ACUTE, POLICE, Person("adult-victim", age=16), ["identity", "health"], "marac-referral", consent=OBTAINED),
+        COVERED,
+        [C.SCH1_WITHOUT_CONSENT_ONLY, C.ART9_CONDITION],
+        registry=marac_para18_only,
+    ),
+    case(
+        "consent-ground-the-agreement-does-not-list",
+        # The mother lacks capacity to decide; the MASH consent model does not list lack of capacity as a ground
+        # for sharing without consent (the best-interests route needs agreeing first): not covered as it stands.
+        ask(
+            SCHOOL,
+            CSC,
+            PARENT,
+            ["identity", "household-composition"],
+            "early-help",
+            because=NotSoughtReason.LACKS_CAPACITY,
+        ),
+        NOT_COVERED,
+        [C.CONSENT_GROUND_NOT_IN_AGREEMENT],
+        absent=[C.CONSENT_OVERRIDE_GROUND],
+    ),
+    case(
+        "consent-required-by-a-consent-based-agreement",
+        # A consent-based agreement covers only shares with consent; none was sought.
+        ask(SCHOOL, CSC, PARENT, ["identity", "household-composition"], "early-help", because=NotSoughtReason.NO_TIME),
+        NOT_COVERED,
+        [C.CONSENT_REQUIRED],
+        absent=[C.CONSENT_OVERRIDE_GROUND],
+        registry=mash_consent_required,
+    ),
+]
+
+
 CASES = (
     MASH_CASES
     + VERSION_AND_STATUS_CASES
@@ -1616,6 +1784,7 @@ CASES = (
     + LAWFUL_BASIS_DEFECT_CASES
     + ONWARD_CASES
     + OUTSIDE_AGREEMENT_CASES
+    + BASIS_PRECONDITION_CASES
 )
 
 
