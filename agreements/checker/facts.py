@@ -20,7 +20,6 @@ from agreements.model import ConsentOverrideGround
 from agreements.question import (
     AGE_OF_MAJORITY,
     ConsentStatus,
-    NotSoughtReason,
     Person,
     QuestionError,
     RiskFact,
@@ -333,4 +332,4 @@ def checked_facts(question: ShareQuestion, registry: RegistrySnapshot) -> Facts:
     return derive_facts(question, registry)
 
 
-__all__ = ["Facts", "NotSoughtReason", "PersonFacts", "checked_facts", "derive_facts", "question_problems"]
+__all__ = ["Facts", "PersonFacts", "checked_facts", "derive_facts", "question_problems"]

@@ -26,6 +26,8 @@ from agreements.checker.terms import (
     MAPPA_PURPOSES,
     POLICE,
     PUBLIC_INTEREST_RISKS,
+    SAFEGUARDING_ADULTS_BOARD,
+    SAFEGUARDING_ADULTS_REVIEW,
     label,
 )
 from agreements.model import (
@@ -165,11 +167,6 @@ class Route:
     escalations: list[Escalation] = field(default_factory=list)
     # The route in a few words, to stand beside another ("make a child protection referral to ...").
     also: str | None = None
-
-    @property
-    def for_this_recipient(self) -> bool:
-        """True when the route lets the share go to the recipient asked about (rather than somewhere else)."""
-        return self.kind is not InstructionKind.REFER_INSTEAD
 
 
 def disclosure_scheme(facts: Facts, registry: RegistrySnapshot) -> Route | None:
@@ -327,9 +324,7 @@ def referral(
 
 def safeguarding_adults_board(facts: Facts, registry: RegistrySnapshot) -> Route | None:
     """Care Act 2014 s45: a board's request must be complied with if it meets the section's conditions."""
-    if not (
-        facts.question.purpose == "safeguarding-adults-review" and facts.recipient_type == "safeguarding-adults-board"
-    ):
+    if not (facts.question.purpose == SAFEGUARDING_ADULTS_REVIEW and facts.recipient_type == SAFEGUARDING_ADULTS_BOARD):
         return None
     contact = escalation_contact(registry, facts.question.discloser, "data_protection_officer")
     return Route(
