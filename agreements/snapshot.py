@@ -50,6 +50,7 @@ class RegistrySnapshot:
         # Derived from the immutable revisions above, so safe to fill lazily and keep for the snapshot's life.
         self._compiled: dict[tuple[str, int], CompiledAgreement] = {}
         self._compiled_on: dict[tuple[str, date], tuple[CompiledAgreement, bool]] = {}
+        self._do_not_inform: dict[tuple[str, date], frozenset[str]] = {}
 
     def agreements_with_party(self, organisation_id: str) -> tuple[str, ...]:
         """Ids of agreements that name this organisation as a party in any revision."""
@@ -90,6 +91,21 @@ class RegistrySnapshot:
             if len(self._compiled_on) >= _COMPILED_ON_CACHE_LIMIT:
                 self._compiled_on.clear()
             found = self._compiled_on[key] = (self.compiled(revision), in_force is not None)
+        return found
+
+    def do_not_inform(self, organisation_id: str, as_of: date) -> frozenset[str]:
+        """Data-subject types that an agreement in force for this organisation on ``as_of`` says must not be told."""
+        key = (organisation_id, as_of)
+        found = self._do_not_inform.get(key)
+        if found is None:
+            types: set[str] = set()
+            for agreement_id in self.agreements_with_party(organisation_id):
+                compiled, in_force = self.compiled_on(agreement_id, as_of)
+                if in_force:
+                    types.update(compiled.revision.agreement.consent_model.do_not_inform)
+            if len(self._do_not_inform) >= _COMPILED_ON_CACHE_LIMIT:
+                self._do_not_inform.clear()
+            found = self._do_not_inform[key] = frozenset(types)
         return found
 
     def compile_all(self) -> None:

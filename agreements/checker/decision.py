@@ -357,6 +357,7 @@ def outside_any_agreement(
     draft: Draft,
     evaluated: list[Evaluation],
     nearest: Callable[[], Evaluation | None],
+    nearest_shared: Callable[[], Evaluation | None],
     facts: Facts,
     registry: RegistrySnapshot,
     grace_override: int | None,
@@ -374,17 +375,7 @@ def outside_any_agreement(
                 f"{registry.organisations[question.discloser].name} is not a party to any agreement in the registry.",
             )
         )
-    closest = nearest()
-    if closest is not None:
-        closest.explain()
-        compiled = registry.compiled(closest.revision)
-        decided_elsewhere = question.purpose in compiled.reserved_purposes | compiled.prohibited_purposes
-        if closest.serves_purpose and not decided_elsewhere:
-            # For governance leads: never the practitioner's route, never repurposing another process's agreement.
-            draft.fixes.extend(closest.fixes)
     shown = [r for e in evaluated for r in e.legal if r.code in ALWAYS_SHOWN]
-    if closest is not None:
-        shown += [r for r in closest.flow + closest.legal if r.code in ALWAYS_SHOWN]
     if would_cover and not facts.capacitous_refusal:
         for evaluation in would_cover:
             draft.reasons.append(
@@ -454,6 +445,7 @@ def outside_any_agreement(
         if route.decision is not Decision.NOT_COVERED:
             apply_onward(draft, onward, facts, registry)
     else:
+        closest = nearest()
         if closest is not None:
             draft.reasons.extend(closest.inactive + closest.party + closest.flow + closest.legal)
         recipient = recipient_label(facts, registry)
@@ -483,6 +475,17 @@ def outside_any_agreement(
     if onward is not None and onward[0] not in draft.reasons:
         # The limits the information came with are shown whatever the outcome.
         draft.reasons.append(onward[0])
+    # What blocked the nearest agreement is shown whatever the outcome; a refusal looks at every agreement, an
+    # escalation at those the two organisations share (cheaper, and the only ones that could have covered it).
+    closest = nearest() if draft.decision is Decision.NOT_COVERED else nearest_shared()
+    if closest is not None:
+        closest.explain()
+        shown += [r for r in closest.flow + closest.legal if r.code in ALWAYS_SHOWN]
+        compiled = registry.compiled(closest.revision)
+        decided_elsewhere = question.purpose in compiled.reserved_purposes | compiled.prohibited_purposes
+        if closest.serves_purpose and not decided_elsewhere:
+            # For governance leads: never the practitioner's route, never repurposing another process's agreement.
+            draft.fixes.extend(closest.fixes)
     draft.reasons.extend(r for r in shown if r not in draft.reasons)
 
 
@@ -530,6 +533,13 @@ def check_share(question: ShareQuestion, registry: RegistrySnapshot, *, grace_mo
         every = all_evaluations()
         return chosen or (min(every, key=Evaluation.distance) if every else None)
 
+    def nearest_shared() -> Evaluation | None:
+        for s in deciding:
+            if s.agreement_id not in evaluated:
+                evaluated[s.agreement_id] = evaluate(s, facts, registry, grace_months)
+        shared = [evaluated[s.agreement_id] for s in deciding]
+        return min(shared, key=Evaluation.distance) if shared else None
+
     onward = onward_limit(facts, registry)
     draft = Draft()
     blockers: list[Reason] = []
@@ -554,7 +564,9 @@ def check_share(question: ShareQuestion, registry: RegistrySnapshot, *, grace_mo
         elif facts.duty is not None:
             by_statute(draft, facts, registry, onward)
         else:
-            outside_any_agreement(draft, list(evaluated.values()), nearest, facts, registry, grace_months, onward)
+            outside_any_agreement(
+                draft, list(evaluated.values()), nearest, nearest_shared, facts, registry, grace_months, onward
+            )
     if question.statutory_request is not None and facts.duty is None:
         draft.reasons.append(
             Reason(

@@ -250,16 +250,6 @@ def _person_facts(
     )
 
 
-def do_not_inform_types(question: ShareQuestion, registry: RegistrySnapshot) -> frozenset[str]:
-    """Data-subject types an agreement in force between the parties says must not be told (its consent model)."""
-    found: set[str] = set()
-    for agreement_id in registry.agreements_with_party(question.discloser):
-        compiled, in_force = registry.compiled_on(agreement_id, question.as_of)
-        if in_force:
-            found.update(compiled.revision.agreement.consent_model.do_not_inform)
-    return frozenset(found)
-
-
 def derive_facts(question: ShareQuestion, registry: RegistrySnapshot) -> Facts:
     """Work out once what the rules turn on; the question must already have passed ``question_problems``."""
     vocabulary = registry.vocabulary
@@ -270,7 +260,7 @@ def derive_facts(question: ShareQuestion, registry: RegistrySnapshot) -> Facts:
     recipient_type = vocabulary.organisation_types.get(recipient_type_id) if recipient_type_id else None
     purpose = vocabulary.purposes[question.purpose]
     categories = sorted(set(question.data_categories))
-    do_not_inform = do_not_inform_types(question, registry)
+    do_not_inform = registry.do_not_inform(question.discloser, question.as_of)
     children = {id(p) for p in question.people if _is_child(p, question, registry)}
     child_involved = bool(children) or RiskFact.SIGNIFICANT_HARM_TO_CHILD in question.risks
     people = tuple(_person_facts(p, question, registry, do_not_inform, child_involved) for p in question.people)

@@ -538,21 +538,26 @@ ONWARD_STRICTNESS = {
 
 
 def flows_between(
-    agreement: Agreement, origin: str | None, discloser: str, registry: RegistrySnapshot, categories: Iterable[str]
+    revision: AgreementRevision,
+    origin: str | None,
+    discloser: str,
+    registry: RegistrySnapshot,
+    categories: Iterable[str],
 ) -> list[Flow]:
-    """The flows along which ``origin`` (anyone, if ``None``) could have sent these to ``discloser``."""
-    vocabulary = registry.vocabulary
-    discloser_type = registry.organisations[discloser].type
-    wanted = list(categories)
-    found = []
-    for flow in agreement.flows:
-        if origin is not None and not flow.sends_from(origin, registry.organisations[origin].type, True):
-            continue
-        if not flow.sends_to(discloser, discloser_type, True):
-            continue
-        if any(vocabulary.permits(permitted, c) for permitted in flow.data_categories for c in wanted):
-            found.append(flow)
-    return found
+    """The flows along which ``origin`` (anyone, if ``None``) could have sent any of these to ``discloser``.
+
+    Read from the compiled index (``Flow.sends_from`` / ``sends_to`` and ``Vocabulary.covered_by`` as bit masks).
+    """
+    compiled = registry.compiled(revision)
+    organisations = registry.organisations
+    found = compiled.recipients.mask(discloser, organisations[discloser].type, True)
+    if origin is not None:
+        found &= compiled.senders.mask(origin, organisations[origin].type, True)
+    carries = 0
+    for category in categories:
+        carries |= compiled.by_category.get(category, 0)
+    found &= carries
+    return [flow for index, flow in enumerate(compiled.flows) if found >> index & 1]
 
 
 def received_under(
@@ -571,7 +576,7 @@ def received_under(
             continue
         if agreement.party(question.discloser) is None or (origin is not None and agreement.party(origin) is None):
             continue
-        flows = flows_between(agreement, origin, question.discloser, registry, wanted)
+        flows = flows_between(revision, origin, question.discloser, registry, wanted)
         if flows:
             return revision, flows
     return None

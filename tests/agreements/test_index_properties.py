@@ -113,6 +113,33 @@ def test_the_random_registries_exercise_matching_flows() -> None:
         for question in questions:
             facts = derive_facts(question, snapshot)
             matched += sum(
-                bool(screen(a, facts, snapshot, None).matching) for a in snapshot.agreements_with_party(question.discloser)
+                bool(screen(a, facts, snapshot, None).matching)
+                for a in snapshot.agreements_with_party(question.discloser)
             )
     assert matched > 30
+
+
+@SETTINGS
+@given(seed=st.integers(0, 5), index=st.integers(0, 59))
+def test_where_information_could_have_come_from_is_read_the_same_way(seed: int, index: int) -> None:
+    from agreements.checker.routes import flows_between
+
+    snapshot, questions = random_registry(seed)
+    question = questions[index]
+    organisations = snapshot.organisations
+    vocabulary = snapshot.vocabulary
+    for agreement_id in snapshot.agreements_with_party(question.discloser):
+        revision = snapshot.latest_revision(agreement_id)
+        assert revision is not None
+        for origin in sorted(revision.agreement.party_ids())[:4]:
+            by_index = {
+                f.id for f in flows_between(revision, origin, question.discloser, snapshot, question.data_categories)
+            }
+            by_reading = {
+                flow.id
+                for flow in revision.agreement.flows
+                if flow.sends_from(origin, organisations[origin].type, True)
+                and flow.sends_to(question.discloser, organisations[question.discloser].type, True)
+                and any(vocabulary.permits(p, c) for p in flow.data_categories for c in question.data_categories)
+            }
+            assert by_index == by_reading
