@@ -250,6 +250,9 @@ class Party:
     apd_reference: str | None = None
     dpia_reference: str | None = None
     signatory: Signatory | None = None
+    # The organisation that is the data controller, where the party is part of another party's legal entity
+    # (children's services, education and youth justice of one council): not a separate controller.
+    controller: str | None = None
 
     def signed_on_or_before(self, day: date) -> bool:
         """True when the party's signatory had signed by ``day``."""
@@ -339,16 +342,36 @@ class LawfulBases:
 
 
 @dataclass(frozen=True)
+class NotTold:
+    """A case-by-case exemption from telling someone about a share, with its ground in law.
+
+    Not a blanket rule: the practitioner decides for each share whether telling would cause the harm the
+    ground names, and records it.
+    """
+
+    subject_type: str
+    ground: str
+    exemption: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class ConsentModel:
     """When consent is sought, when sharing without it is allowed, and who must not be told."""
 
     default: ConsentDefault
     override_grounds: tuple[ConsentOverrideGround, ...] = ()
+    # Types never told, with no ground stated (a blanket rule the lint reports); prefer ``not_told``.
     do_not_inform: tuple[str, ...] = ()
+    not_told: tuple[NotTold, ...] = ()
     capacity: str | None = None
     child_competence: str | None = None
     recording: str | None = None
     notes: str | None = None
+
+    def not_told_types(self) -> frozenset[str]:
+        """Every data-subject type this agreement says must not be told (blanket or case by case)."""
+        return frozenset(self.do_not_inform) | {n.subject_type for n in self.not_told}
 
 
 @dataclass(frozen=True)
@@ -370,6 +393,11 @@ class Restrictions:
     onward_disclosure_note: str | None = None
     reserved_decisions: tuple[ReservedDecision, ...] = ()
     no_bulk_sharing: bool = False
+    # Use limitation as data: what shared information may be used for; using it for anything else is onward use
+    # that needs the agreement of the agency that shared it.
+    use_only_for: tuple[str, ...] = ()
+    # DPA 2018 Sch 2 para 5: a disclosure the law requires (an enactment, a court) is not stopped by these limits.
+    except_where_required_by_law: bool = False
 
 
 ArticleEntry = Art6Entry | Art9Entry | Art10Entry
@@ -449,6 +477,33 @@ class Termination:
     notes: str | None = None
 
 
+class ControllerArrangement(StrEnum):
+    """How the parties stand as controllers of the shared data."""
+
+    SEPARATE_CONTROLLERS = "separate_controllers"
+    JOINT_CONTROLLERS = "joint_controllers"
+
+
+@dataclass(frozen=True)
+class Controllership:
+    """Whether the parties are separate or joint controllers (UK GDPR Art 26), and why."""
+
+    arrangement: ControllerArrangement
+    decision: str
+    contact_point: str | None = None
+
+
+@dataclass(frozen=True)
+class IndividualRights:
+    """How individuals' rights are handled: the ICO Data Sharing Code's headings for an agreement."""
+
+    subject_access: str
+    rectification: str
+    privacy_notices: str
+    complaints: str
+    objection_and_restriction: str | None = None
+
+
 @dataclass(frozen=True)
 class Amendment:
     """One entry in the amendments log."""
@@ -488,6 +543,8 @@ class Agreement:
     review: Review = field(default_factory=Review)
     termination: Termination = field(default_factory=Termination)
     amendments: tuple[Amendment, ...] = ()
+    controllership: Controllership | None = None
+    rights: IndividualRights | None = None
 
     def party(self, organisation_id: str) -> Party | None:
         """The party for an organisation, or ``None`` when it is not a party."""

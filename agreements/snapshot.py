@@ -102,7 +102,7 @@ class RegistrySnapshot:
             for agreement_id in self.agreements_with_party(organisation_id):
                 compiled, in_force = self.compiled_on(agreement_id, as_of)
                 if in_force:
-                    types.update(compiled.revision.agreement.consent_model.do_not_inform)
+                    types.update(compiled.revision.agreement.consent_model.not_told_types())
             if len(self._do_not_inform) >= _COMPILED_ON_CACHE_LIMIT:
                 self._do_not_inform.clear()
             found = self._do_not_inform[key] = frozenset(types)

@@ -104,6 +104,7 @@ class PartySchema(DomainSchema):
     apd_reference = _text(allow_none=True)
     dpia_reference = _text(allow_none=True)
     signatory = fields.Nested(SignatorySchema, allow_none=True)
+    controller = _id(allow_none=True)
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> model.Party:
@@ -203,12 +204,26 @@ class LawfulBasesSchema(DomainSchema):
         return model.LawfulBases(**tuples(data))
 
 
+class NotToldSchema(DomainSchema):
+    """A case-by-case exemption from telling someone, with its ground."""
+
+    subject_type = _id(required=True)
+    ground = _text(required=True)
+    exemption = _id(allow_none=True)
+    note = _text(allow_none=True)
+
+    @post_load
+    def _build(self, data: dict[str, Any], **_: Any) -> model.NotTold:
+        return model.NotTold(**data)
+
+
 class ConsentModelSchema(DomainSchema):
     """The consent model."""
 
     default = _enum(model.ConsentDefault, required=True)
     override_grounds = fields.List(_enum(model.ConsentOverrideGround), load_default=list)
     do_not_inform = _ids(load_default=list)
+    not_told = fields.List(fields.Nested(NotToldSchema), load_default=list)
     capacity = _text(allow_none=True)
     child_competence = _text(allow_none=True)
     recording = _text(allow_none=True)
@@ -240,6 +255,8 @@ class RestrictionsSchema(DomainSchema):
     onward_disclosure_note = _text(allow_none=True)
     reserved_decisions = fields.List(fields.Nested(ReservedDecisionSchema), load_default=list)
     no_bulk_sharing = fields.Boolean(load_default=False)
+    use_only_for = _ids(load_default=list)
+    except_where_required_by_law = fields.Boolean(load_default=False)
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> model.Restrictions:
@@ -328,6 +345,32 @@ class TerminationSchema(DomainSchema):
         return model.Termination(**data)
 
 
+class ControllershipSchema(DomainSchema):
+    """Separate or joint controllers, and the decision."""
+
+    arrangement = _enum(model.ControllerArrangement, required=True)
+    decision = _text(required=True)
+    contact_point = _text(allow_none=True)
+
+    @post_load
+    def _build(self, data: dict[str, Any], **_: Any) -> model.Controllership:
+        return model.Controllership(**data)
+
+
+class IndividualRightsSchema(DomainSchema):
+    """How individuals' rights are handled."""
+
+    subject_access = _text(required=True)
+    rectification = _text(required=True)
+    privacy_notices = _text(required=True)
+    complaints = _text(required=True)
+    objection_and_restriction = _text(allow_none=True)
+
+    @post_load
+    def _build(self, data: dict[str, Any], **_: Any) -> model.IndividualRights:
+        return model.IndividualRights(**data)
+
+
 class AmendmentSchema(DomainSchema):
     """An entry in the amendments log."""
 
@@ -375,6 +418,8 @@ class AgreementSchema(DomainSchema):
     review = fields.Nested(ReviewSchema, load_default=model.Review)
     termination = fields.Nested(TerminationSchema, load_default=model.Termination)
     amendments = fields.List(fields.Nested(AmendmentSchema), load_default=list)
+    controllership = fields.Nested(ControllershipSchema, allow_none=True)
+    rights = fields.Nested(IndividualRightsSchema, allow_none=True)
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> model.Agreement:

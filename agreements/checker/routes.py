@@ -89,7 +89,7 @@ def standard_obligations(facts: Facts, registry: RegistrySnapshot, agreement: Ag
         flagged = {p.person.type for p in facts.people if p.must_not_be_told}
         never_told += [
             label(registry.vocabulary.data_subject_types, t).lower()
-            for t in agreement.consent_model.do_not_inform
+            for t in sorted(agreement.consent_model.not_told_types())
             if t not in flagged
         ]
     if never_told:
@@ -669,6 +669,22 @@ def onward_limit(facts: Facts, registry: RegistrySnapshot) -> Onward | None:
             continue
         limits = [r for flow in flows for r in agreement.restrictions_for(flow)] or [agreement.restrictions]
         level = max((limit.onward_disclosure for limit in limits), key=ONWARD_STRICTNESS.__getitem__)
+        cite = Citation(agreement.id, agreement.version, revision.revision, flows[0].id if len(flows) == 1 else None)
+        if facts.duty is not None and all(limit.except_where_required_by_law for limit in limits):
+            # DPA 2018 Sch 2 para 5: a disclosure the law requires is not stopped by these limits.
+            exempt = Reason(
+                Code.REQUIRED_BY_LAW_EXEMPTION,
+                f"{agreement.id}'s limits on passing information on give way to a disclosure the law requires "
+                f"({facts.duty.label}).",
+                Citation(cite.agreement_id, cite.version, cite.revision, cite.flow_id, "DPA 2018 Sch 2 para 5"),
+            )
+            if strictest is None:
+                strictest = (exempt, OnwardDisclosure.PERMITTED_FOR_AGREEMENT_PURPOSES, "", None)
+            continue
+        limited_to = {p for limit in limits for p in limit.use_only_for}
+        if limited_to and question.purpose not in limited_to and not author:
+            # Use limitation as data: a use outside what the agreement allows is an onward use to be agreed.
+            level = max(level, OnwardDisclosure.NEEDS_ORIGINATOR_CONSENT, key=ONWARD_STRICTNESS.__getitem__)
         if author and level is not OnwardDisclosure.PROHIBITED:
             # The agency that made the record is the originator whose agreement is needed: its own. A prohibition
             # (MAPPA: only a disclosure decision lets it out) binds the author too.
@@ -687,7 +703,6 @@ def onward_limit(facts: Facts, registry: RegistrySnapshot) -> Onward | None:
             else partnership_contact(facts, registry, f"{agreement.kind.value}_coordinator")
             or escalation_contact(registry, agreement.owner, "agreement_owner")
         )
-        cite = Citation(agreement.id, agreement.version, revision.revision, flows[0].id if len(flows) == 1 else None)
         if level is OnwardDisclosure.NEEDS_ORIGINATOR_CONSENT and question.originator_agreed:
             reason = Reason(
                 Code.ONWARD_DISCLOSURE_ORIGINATOR_AGREED,
@@ -699,6 +714,14 @@ def onward_limit(facts: Facts, registry: RegistrySnapshot) -> Onward | None:
             reason = Reason(
                 Code.ONWARD_DISCLOSURE_PROHIBITED,
                 f"The information came to you under {agreement.id}, which prohibits passing it on.",
+                cite,
+            )
+        elif limited_to and question.purpose not in limited_to:
+            allowed = ", ".join(sorted(label(registry.vocabulary.purposes, p) for p in limited_to))
+            reason = Reason(
+                Code.USE_LIMITATION_EXCEEDED,
+                f"Information shared under {agreement.id} may be used only for {allowed}; {who} must agree to any "
+                "other use.",
                 cite,
             )
         else:

@@ -910,6 +910,9 @@ def restrictions(ctx: Context) -> None:
             evaluation.obligations.append(
                 Obligation("USE_LIMITATION", f"Tell the recipient: {restriction.use_limitation}")
             )
+        if restriction.use_only_for:
+            uses = ", ".join(sorted(label(ctx.registry.vocabulary.purposes, p) for p in restriction.use_only_for))
+            evaluation.obligations.append(Obligation("USE_LIMITATION", f"The recipient may use it only for {uses}."))
         if restriction.onward_disclosure is OnwardDisclosure.PROHIBITED:
             evaluation.obligations.append(NO_ONWARD_DISCLOSURE)
         elif restriction.onward_disclosure is OnwardDisclosure.NEEDS_ORIGINATOR_CONSENT:

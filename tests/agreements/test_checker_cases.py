@@ -1626,6 +1626,98 @@ def mash_consent_required(registry: Registry) -> list[AgreementRevision]:
     return [*_others(registry, MASH), revision(dataclasses.replace(agreement, consent_model=model))]
 
 
+def restrictions_changed(agreement_id: str, **changes: Any) -> Tweak:
+    """One agreement's agreement-level restrictions and every flow's own restrictions changed alike."""
+
+    def tweak(registry: Registry) -> list[AgreementRevision]:
+        agreement = registry[agreement_id]
+        flows = tuple(
+            dataclasses.replace(f, restrictions=dataclasses.replace(f.restrictions, **changes))
+            if f.restrictions is not None
+            else f
+            for f in agreement.flows
+        )
+        restrictions = dataclasses.replace(agreement.restrictions, **changes)
+        return [
+            *_others(registry, agreement_id),
+            revision(dataclasses.replace(agreement, restrictions=restrictions, flows=flows)),
+        ]
+
+    return tweak
+
+
+MARAC_PURPOSES = ("marac-referral", "marac-risk-assessment", "marac-safety-planning")
+
+RESTRICTION_DATA_CASES = [
+    case(
+        "use-limitation-as-data-marac-information-only-reduces-risk",
+        # MARAC: information is "only used for the purpose of reducing the risk" (domain reference §4), written as
+        # data (use_only_for). Children's social care passing what the police shared at the MARAC to a school for a
+        # child in need assessment (MASH F11 covers the share itself) is another use: the police must agree first.
+        dataclasses.replace(
+            ask(
+                CSC,
+                SCHOOL,
+                CHILD,
+                ["identity", "child-protection-status"],
+                "child-in-need-assessment",
+                consent=OBTAINED,
+                received_from=POLICE,
+            ),
+            received_under=MARAC,
+        ),
+        ESCALATE,
+        [C.FLOW_MATCHED, C.USE_LIMITATION_EXCEEDED],
+        escalate_to=[EscalateTo.ORIGINATING_AGENCY],
+        registry=restrictions_changed(MARAC, use_only_for=MARAC_PURPOSES),
+    ),
+    case(
+        "required-by-law-a-mappa-limit-gives-way-to-a-s47-duty",
+        # DPA 2018 Sch 2 para 5: the housing authority, asked by children's social care under Children Act 1989
+        # s47(9), must assist; a MAPPA agreement that carves out disclosures required by law does not stop it.
+        dataclasses.replace(
+            ask(
+                HOUSING,
+                CSC,
+                PERPETRATOR,
+                ["identity", "household-composition", "housing"],
+                "child-protection-enquiry",
+                risks=[SIGNIFICANT_HARM],
+                received_from=PROBATION,
+            ),
+            statutory_request="ca1989-s47",
+            received_under=MAPPA,
+        ),
+        COVERED,
+        [C.REQUIRED_BY_LAW_EXEMPTION, C.STATUTORY_DUTY_APPLIES],
+        absent=[C.ONWARD_DISCLOSURE_PROHIBITED],
+        registry=restrictions_changed(MAPPA, except_where_required_by_law=True),
+    ),
+    case(
+        "required-by-law-without-the-carve-out-the-originator-is-asked",
+        # The control: the same duty, under a MAPPA agreement with no carve-out, still never silences the duty --
+        # probation is asked to share it directly, today.
+        dataclasses.replace(
+            ask(
+                HOUSING,
+                CSC,
+                PERPETRATOR,
+                ["identity", "household-composition", "housing"],
+                "child-protection-enquiry",
+                risks=[SIGNIFICANT_HARM],
+                received_from=PROBATION,
+            ),
+            statutory_request="ca1989-s47",
+            received_under=MAPPA,
+        ),
+        ESCALATE,
+        [C.ONWARD_DISCLOSURE_PROHIBITED, C.STATUTORY_DUTY_APPLIES],
+        absent=[C.REQUIRED_BY_LAW_EXEMPTION],
+        escalate_to=[EscalateTo.ORIGINATING_AGENCY],
+    ),
+]
+
+
 # One row per lawful-basis precondition, each against a minimal defect or a fact that fails it.
 BASIS_PRECONDITION_CASES = [
     case(
@@ -1785,6 +1877,7 @@ CASES = (
     + ONWARD_CASES
     + OUTSIDE_AGREEMENT_CASES
     + BASIS_PRECONDITION_CASES
+    + RESTRICTION_DATA_CASES
 )
 
 
