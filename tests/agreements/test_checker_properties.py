@@ -406,7 +406,9 @@ def for_a_prohibited_purpose(draw: st.DrawFn) -> tuple[str, ShareQuestion]:
 
 @PROPERTY_SETTINGS
 @given(case=for_a_prohibited_purpose())
-def test_a_prohibited_purpose_is_never_covered_by_that_agreement_nor_shared_now(case: tuple[str, ShareQuestion]) -> None:
+def test_a_prohibited_purpose_is_never_covered_by_that_agreement_nor_shared_now(
+    case: tuple[str, ShareQuestion],
+) -> None:
     agreement_id, question = case
     answer = check_share(question, STANDARD)
     _keeps_its_promises(question, answer)
