@@ -163,6 +163,61 @@ class StatutoryGateway:
     dpv: str | None = None
 
 
+@dataclass(frozen=True)
+class Annex1Condition:
+    """A UK GDPR Annex 1 condition: what makes an interest a recognised legitimate interest (Art 6(1)(ea), 6(5))."""
+
+    id: str
+    label: str
+    description: str
+    citation: str
+    paragraph: str
+    dpv: str | None = None
+
+
+@dataclass(frozen=True)
+class Schedule8Condition:
+    """A DPA 2018 Schedule 8 condition for sensitive processing by a competent authority (Part 3, s35(5))."""
+
+    id: str
+    label: str
+    description: str
+    citation: str
+    paragraph: str
+    # s35(4)(b) and (5)(c): sensitive processing for a law enforcement purpose always needs the s42 document too.
+    apd_required: bool = True
+    dpv: str | None = None
+
+
+@dataclass(frozen=True)
+class Schedule2Exemption:
+    """A DPA 2018 Schedule 2 exemption from the listed UK GDPR provisions, applied case by case."""
+
+    id: str
+    label: str
+    description: str
+    citation: str
+    part: str
+    paragraph: str
+    # The exemption applies only "to the extent that" compliance would prejudice the purpose or prevent the
+    # disclosure: a ground recorded for each case, never a blanket rule for a whole agreement.
+    case_by_case: bool = True
+    dpv: str | None = None
+
+
+@dataclass(frozen=True)
+class PolicyDocument:
+    """A policy document the law requires before some processing (an appropriate policy document)."""
+
+    id: str
+    label: str
+    description: str
+    citation: str
+    # How long the document must be kept after the processing it covers has ended.
+    retain_months_after_processing: int | None = None
+    dpv: str | None = None
+
+
 VocabularyTerm = (
     DataCategory
     | Purpose
@@ -173,6 +228,10 @@ VocabularyTerm = (
     | Schedule1Condition
     | Art10Route
     | StatutoryGateway
+    | Annex1Condition
+    | Schedule8Condition
+    | Schedule2Exemption
+    | PolicyDocument
 )
 
 
@@ -197,6 +256,11 @@ class Vocabulary:
     schedule1_conditions: Mapping[str, Schedule1Condition]
     art10_routes: Mapping[str, Art10Route]
     statutory_gateways: Mapping[str, StatutoryGateway]
+    # Later term sets default to empty so a vocabulary built without them (an older file, a test) still loads.
+    annex1_conditions: Mapping[str, Annex1Condition] = field(default_factory=dict)
+    schedule8_conditions: Mapping[str, Schedule8Condition] = field(default_factory=dict)
+    schedule2_exemptions: Mapping[str, Schedule2Exemption] = field(default_factory=dict)
+    policy_documents: Mapping[str, PolicyDocument] = field(default_factory=dict)
     _ancestors: Mapping[str, frozenset[str]] = field(init=False, repr=False, compare=False)
     _descendants: Mapping[str, frozenset[str]] = field(init=False, repr=False, compare=False)
     _special: frozenset[str] = field(init=False, repr=False, compare=False)
@@ -267,6 +331,10 @@ class Vocabulary:
         schedule1_conditions: Iterable[Schedule1Condition] = (),
         art10_routes: Iterable[Art10Route] = (),
         statutory_gateways: Iterable[StatutoryGateway] = (),
+        annex1_conditions: Iterable[Annex1Condition] = (),
+        schedule8_conditions: Iterable[Schedule8Condition] = (),
+        schedule2_exemptions: Iterable[Schedule2Exemption] = (),
+        policy_documents: Iterable[PolicyDocument] = (),
     ) -> Vocabulary:
         """Index lists of terms into a vocabulary."""
         return cls(
@@ -280,6 +348,10 @@ class Vocabulary:
             schedule1_conditions=_index(schedule1_conditions),
             art10_routes=_index(art10_routes),
             statutory_gateways=_index(statutory_gateways),
+            annex1_conditions=_index(annex1_conditions),
+            schedule8_conditions=_index(schedule8_conditions),
+            schedule2_exemptions=_index(schedule2_exemptions),
+            policy_documents=_index(policy_documents),
         )
 
     def ancestors_of(self, category_id: str) -> frozenset[str]:
@@ -339,4 +411,8 @@ class Vocabulary:
             "schedule1_conditions": self.schedule1_conditions,
             "art10_routes": self.art10_routes,
             "statutory_gateways": self.statutory_gateways,
+            "annex1_conditions": self.annex1_conditions,
+            "schedule8_conditions": self.schedule8_conditions,
+            "schedule2_exemptions": self.schedule2_exemptions,
+            "policy_documents": self.policy_documents,
         }
