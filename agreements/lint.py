@@ -8,6 +8,7 @@ are worth fixing at the next review.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -15,12 +16,14 @@ from enum import StrEnum
 from itertools import combinations
 
 from agreements.checker import SCH1_PREVENTING_UNLAWFUL_ACTS, SCH1_SAFEGUARDING
+from agreements.checker.terms import SCH1_COUNSELLING
 from agreements.model import (
     Agreement,
     AgreementStatus,
     Art6Entry,
     Art9Entry,
     Art10Entry,
+    ConsentDefault,
     ContactRole,
     Endpoint,
     Flow,
@@ -30,6 +33,57 @@ from agreements.model import (
 from agreements.vocabulary import Schedule1Condition, Vocabulary
 
 ESCALATION_ROLES = (ContactRole.DATA_PROTECTION_OFFICER, ContactRole.DESIGNATED_SAFEGUARDING_LEAD)
+
+# Schedule 1 conditions met only without consent (paras 10, 17, 18) and Art 9(2)(c) (a person unable to consent).
+WITHOUT_CONSENT_ONLY = frozenset({SCH1_PREVENTING_UNLAWFUL_ACTS, SCH1_COUNSELLING, SCH1_SAFEGUARDING})
+VITAL_INTERESTS = "art9-2-c"
+OFFICIAL_AUTHORITY = "art10-official-authority"
+
+# Which organisation types a statutory gateway lets share, and with whom ("senders", "recipients"): a gateway
+# cited for a direction the statute does not give is a defect. Crime and Disorder Act 1998 s115(2): disclosure to
+# a "relevant authority" -- police, local authorities, probation, health bodies -- not to housing associations or
+# charities. Children Act 2004 s10(4): the "relevant partners" -- not NHS trusts (s11 bodies) nor GP practices.
+# Lists paraphrased from secondary sources (NOT VERIFIED against the primary text).
+LOCAL_AUTHORITY_TYPES = frozenset(
+    {
+        "childrens-social-care",
+        "adult-social-care",
+        "local-authority-education",
+        "housing-authority",
+        "youth-justice-service",
+    }
+)
+NHS_BODY_TYPES = frozenset(
+    {
+        "integrated-care-board",
+        "nhs-england",
+        "nhs-acute-trust",
+        "nhs-mental-health-trust",
+        "nhs-community-trust",
+        "nhs-ambulance-trust",
+    }
+)
+GATEWAY_PARTIES: dict[str, dict[str, frozenset[str]]] = {
+    "cda1998-s115": {
+        "recipients": frozenset({"police-force", "probation-service"}) | LOCAL_AUTHORITY_TYPES | NHS_BODY_TYPES
+    },
+    "ca2004-s10": {
+        "senders": frozenset(
+            {
+                "police-force",
+                "probation-service",
+                "integrated-care-board",
+                "nhs-england",
+                "maintained-school",
+                "academy-trust",
+                "further-education-college",
+                "department-for-work-and-pensions",
+            }
+        )
+        | LOCAL_AUTHORITY_TYPES
+    },
+}
+DPO_TITLE = re.compile(r"\b(data protection officer|DPO)\b", re.IGNORECASE)
 
 
 class Severity(StrEnum):
@@ -58,6 +112,14 @@ class LintCode(StrEnum):
     PARA18_FOR_ADULTS_WITHOUT_CARE_NEEDS = "PARA18_FOR_ADULTS_WITHOUT_CARE_NEEDS"
     NO_REVIEW_DATE = "NO_REVIEW_DATE"
     ESCALATION_CONTACT_MISSING = "ESCALATION_CONTACT_MISSING"
+    CONSENT_ROUTE_MISSING = "CONSENT_ROUTE_MISSING"
+    ART10_OFFICIAL_AUTHORITY_NOT_AVAILABLE = "ART10_OFFICIAL_AUTHORITY_NOT_AVAILABLE"
+    RESTRICTED_CATEGORY_NOT_INHERITED = "RESTRICTED_CATEGORY_NOT_INHERITED"
+    PARTY_BASIS_MISSING = "PARTY_BASIS_MISSING"
+    RECIPIENT_APD_MISSING = "RECIPIENT_APD_MISSING"
+    GATEWAY_NOT_FOR_PARTY = "GATEWAY_NOT_FOR_PARTY"
+    DPO_AS_SIGNATORY = "DPO_AS_SIGNATORY"
+    BLANKET_NEVER_TELL = "BLANKET_NEVER_TELL"
 
 
 @dataclass(frozen=True)
@@ -243,6 +305,218 @@ def _schedule1_part_findings(
     return []
 
 
+def _entries(agreement: Agreement, article: str) -> list[tuple[str, Art6Entry | Art9Entry | Art10Entry]]:
+    """Every entry of one article, agreement-level and per flow, with its path."""
+    found: list[tuple[str, Art6Entry | Art9Entry | Art10Entry]] = [
+        (f"lawful_bases.{article}[{i}]", e) for i, e in enumerate(getattr(agreement.lawful_bases, article))
+    ]
+    for f_index, flow in enumerate(agreement.flows):
+        if flow.lawful_bases is not None:
+            found += [
+                (f"flows[{f_index}].lawful_bases.{article}[{i}]", e)
+                for i, e in enumerate(getattr(flow.lawful_bases, article))
+            ]
+    return found
+
+
+def _works_with_consent(entry: Art6Entry | Art9Entry | Art10Entry) -> bool:
+    """A condition still met when the person consents: not paras 10, 17, 18, nor vital interests."""
+    # Official authority (a competent authority's) does not turn on consent; its misuse is a finding of its own.
+    schedule1 = getattr(entry, "schedule1", None)
+    return schedule1 not in WITHOUT_CONSENT_ONLY and getattr(entry, "condition", None) != VITAL_INTERESTS
+
+
+def consent_route_findings(
+    agreement: Agreement, vocabulary: Vocabulary, organisations: Mapping[str, Organisation]
+) -> list[Finding]:
+    """CONSENT_ROUTE_MISSING: where consent is sought, every sender of special or criminal data needs a route
+    that works with consent (Art 9(2)(a); Sch 1 para 29), not only paras 10, 17 and 18."""
+    if agreement.consent_model.default is ConsentDefault.NOT_USED:
+        return []
+    missing: dict[str, set[str]] = {}
+    for flow in agreement.flows:
+        special = any(vocabulary.is_special_category(c) for c in flow.data_categories)
+        criminal = any(vocabulary.is_criminal_offence(c) for c in flow.data_categories)
+        for sender in _parties_at(agreement, flow.source, organisations):
+            for article, carried in (("art9", special), ("art10", criminal)):
+                if not carried:
+                    continue
+                entries = [e for p in flow.purposes for e in agreement.bases_for(flow, article, p, sender)]
+                if entries and not any(_works_with_consent(e) for e in entries):
+                    missing.setdefault(sender, set()).add("Art 9(2)(a)" if article == "art9" else "Sch 1 para 29")
+    index = {p.organisation_id: i for i, p in enumerate(agreement.parties)}
+    return [
+        Finding(
+            LintCode.CONSENT_ROUTE_MISSING,
+            Severity.ERROR,
+            f"parties[{index[sender]}]",
+            f"{sender} may share where consent is given, but its conditions all work only without consent "
+            f"(paras 10, 17, 18): state {' and '.join(sorted(routes))} for it",
+        )
+        for sender, routes in sorted(missing.items())
+    ]
+
+
+def official_authority_findings(agreement: Agreement) -> list[Finding]:
+    """ART10_OFFICIAL_AUTHORITY_NOT_AVAILABLE: official authority only for competent authorities (DPA s10(5))."""
+    findings = []
+    for path, entry in _entries(agreement, "art10"):
+        if getattr(entry, "route", None) != OFFICIAL_AUTHORITY:
+            continue
+        covered = entry.parties or tuple(p.organisation_id for p in agreement.parties)
+        wrong = sorted(
+            p.organisation_id for p in agreement.parties if p.organisation_id in covered and not p.competent_authority
+        )
+        if wrong:
+            findings.append(
+                Finding(
+                    LintCode.ART10_OFFICIAL_AUTHORITY_NOT_AVAILABLE,
+                    Severity.ERROR,
+                    path,
+                    f"official authority is for competent authorities; {', '.join(wrong)} need a Schedule 1 "
+                    "condition instead: limit the entry with 'parties'",
+                )
+            )
+    return findings
+
+
+def inheritance_findings(agreement: Agreement, vocabulary: Vocabulary) -> list[Finding]:
+    """RESTRICTED_CATEGORY_NOT_INHERITED: a general category does not carry its restricted sub-categories."""
+    findings = []
+    for index, flow in enumerate(agreement.flows):
+        named = set(flow.data_categories)
+        left_out = sorted(
+            {
+                child
+                for category in flow.data_categories
+                for child in vocabulary.descendants_of(category)
+                if child not in vocabulary.covered_by(category) and child not in named
+            }
+        )
+        if left_out:
+            findings.append(
+                Finding(
+                    LintCode.RESTRICTED_CATEGORY_NOT_INHERITED,
+                    Severity.WARNING,
+                    f"flows[{index}].data_categories",
+                    f"flow {flow.id} does not carry {', '.join(left_out)}: special category, criminal offence and "
+                    "process-owned records must be named, not inherited; name them if the flow is meant to carry them",
+                )
+            )
+    return findings
+
+
+def party_footing_findings(
+    agreement: Agreement, vocabulary: Vocabulary, organisations: Mapping[str, Organisation]
+) -> list[Finding]:
+    """PARTY_BASIS_MISSING / RECIPIENT_APD_MISSING: a party that is not a public authority needs its own footing."""
+    findings = []
+    art6 = [e for _, e in _entries(agreement, "art6")]
+    for index, party in enumerate(agreement.parties):
+        if party.public_authority:
+            continue
+        own = [
+            e
+            for e in art6
+            if party.organisation_id in e.parties or (not e.parties and getattr(e, "basis", None) != "art6-1-e")
+        ]
+        if not own:
+            findings.append(
+                Finding(
+                    LintCode.PARTY_BASIS_MISSING,
+                    Severity.ERROR,
+                    f"parties[{index}]",
+                    f"{party.organisation_id} is not a public authority and no Art 6 basis names it "
+                    "(a public task basis stated for everyone is not its own)",
+                )
+            )
+        receives_restricted = any(
+            party.organisation_id in _parties_at(agreement, flow.recipient, organisations)
+            for flow in agreement.flows
+            if any(vocabulary.is_special_category(c) or vocabulary.is_criminal_offence(c) for c in flow.data_categories)
+        )
+        if receives_restricted and not party.apd_reference:
+            findings.append(
+                Finding(
+                    LintCode.RECIPIENT_APD_MISSING,
+                    Severity.ERROR,
+                    f"parties[{index}].apd_reference",
+                    f"{party.organisation_id} receives special category or criminal offence data under Schedule 1 "
+                    "and has no appropriate policy document on file",
+                )
+            )
+    return findings
+
+
+def gateway_findings(agreement: Agreement, organisations: Mapping[str, Organisation]) -> list[Finding]:
+    """GATEWAY_NOT_FOR_PARTY: a gateway cited for a direction or a party the statute does not give."""
+    findings = []
+    types = {
+        p.organisation_id: organisations[p.organisation_id].type
+        for p in agreement.parties
+        if p.organisation_id in organisations
+    }
+    for path, entry in _entries(agreement, "art6"):
+        for gateway in getattr(entry, "gateways", ()):
+            limits = GATEWAY_PARTIES.get(gateway)
+            if limits is None:
+                continue
+            wrong: set[str] = set()
+            for flow in agreement.flows:
+                senders = [
+                    s
+                    for s in _parties_at(agreement, flow.source, organisations)
+                    if any(_applies_to(agreement, flow, "art6", entry, p, s) for p in flow.purposes)
+                ]
+                if not senders:
+                    continue
+                if "senders" in limits:
+                    wrong |= {s for s in senders if types.get(s) not in limits["senders"]}
+                if "recipients" in limits:
+                    recipients = _parties_at(agreement, flow.recipient, organisations)
+                    wrong |= {r for r in recipients if types.get(r) not in limits["recipients"]}
+            if wrong:
+                findings.append(
+                    Finding(
+                        LintCode.GATEWAY_NOT_FOR_PARTY,
+                        Severity.ERROR,
+                        path,
+                        f"{gateway} does not give {', '.join(sorted(wrong))} the power it is cited for; cite the "
+                        "gateway that does, and limit this entry with 'parties'",
+                    )
+                )
+    return findings
+
+
+def signatory_findings(agreement: Agreement) -> list[Finding]:
+    """DPO_AS_SIGNATORY: a data protection officer advises and must not sign as the controller (UK GDPR Art 38(6))."""
+    return [
+        Finding(
+            LintCode.DPO_AS_SIGNATORY,
+            Severity.ERROR,
+            f"parties[{index}].signatory",
+            f"{party.organisation_id}'s signatory is its data protection officer ({party.signatory.job_title}): the "
+            "DPO advises and monitors; a senior officer signs for the controller (Art 38(6))",
+        )
+        for index, party in enumerate(agreement.parties)
+        if party.signatory is not None and DPO_TITLE.search(party.signatory.job_title)
+    ]
+
+
+def never_tell_findings(agreement: Agreement) -> list[Finding]:
+    """BLANKET_NEVER_TELL: 'never tell' as a blanket rule, with no ground, instead of a case-by-case exemption."""
+    return [
+        Finding(
+            LintCode.BLANKET_NEVER_TELL,
+            Severity.WARNING,
+            f"consent_model.do_not_inform[{index}]",
+            f"'never tell the {subject_type}' has no ground: record it in not_told with the exemption relied on "
+            "(e.g. DPA 2018 Sch 2 para 2, crime) and decide it case by case",
+        )
+        for index, subject_type in enumerate(agreement.consent_model.do_not_inform)
+    ]
+
+
 def lint_agreement(
     agreement: Agreement,
     vocabulary: Vocabulary,
@@ -392,6 +666,14 @@ def lint_agreement(
                 f"parties[{index}]",
                 f"{organisation.name} has no {', '.join(missing)} on record: the checker cannot name whom to ask",
             )
+
+    findings += consent_route_findings(agreement, vocabulary, organisations)
+    findings += official_authority_findings(agreement)
+    findings += inheritance_findings(agreement, vocabulary)
+    findings += party_footing_findings(agreement, vocabulary, organisations)
+    findings += gateway_findings(agreement, organisations)
+    findings += signatory_findings(agreement)
+    findings += never_tell_findings(agreement)
 
     unique = {(f.path, f.code, f.message): f for f in findings}
     return sorted(unique.values(), key=lambda f: (f.path, f.code.value, f.message))
