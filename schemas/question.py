@@ -64,7 +64,7 @@ class PersonSchema(DomainSchema):
             raise ValidationError({p.path.removeprefix("person."): [p.message] for p in error.problems}) from None
 
 
-class SubjectSchema(DomainSchema):
+class OnePersonSchema(DomainSchema):
     """The short form's one person: the data is about them and the share protects them."""
 
     type = fields.String(required=True, validate=_TEXT)
@@ -88,7 +88,7 @@ class ShareQuestionSchema(DomainSchema):
     recipient = fields.String(allow_none=True, validate=_TEXT)
     recipient_type = fields.String(allow_none=True, validate=_TEXT)
     people = fields.List(fields.Nested(PersonSchema), validate=validate.Length(min=1, max=MAX_PEOPLE))
-    subject = fields.Nested(SubjectSchema)
+    subject = fields.Nested(OnePersonSchema)
     consent = _enum(question.ConsentStatus)
     consent_not_sought_reason = _enum(question.NotSoughtReason, allow_none=True)
     data_categories = fields.List(
