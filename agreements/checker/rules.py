@@ -94,17 +94,21 @@ class Evaluation:
 
     @property
     def has_flow_gap(self) -> bool:
+        """True when no flow carries the share (written out or still only masks)."""
         return bool(self.flow) or self.unmatched is not None
 
     @property
     def covers(self) -> bool:
+        """True when the agreement covers the share: in force, parties signed, a flow, and the law met."""
         return not (self.inactive or self.party or self.has_flow_gap or self.legal)
 
     @property
     def would_cover_if_in_force(self) -> bool:
+        """True when only the agreement's status or dates stop it covering the share."""
         return bool(self.inactive) and not (self.party or self.has_flow_gap or self.legal)
 
     def nearest_flow(self) -> tuple[Flow, int] | None:
+        """The flow nearest to carrying the share, with its gap weight, when none carries it."""
         if self.unmatched is not None and self._nearest is None:
             compiled, masks, _, _ = self.unmatched
             self._nearest = nearest_flow(compiled, masks)
@@ -140,6 +144,7 @@ class Evaluation:
         return self
 
     def freeze(self) -> AgreementEvaluation:
+        """The finished, immutable evaluation for the answer."""
         self.explain()
         agreement = self.revision.agreement
         return AgreementEvaluation(
@@ -995,6 +1000,7 @@ class Screen:
 
 
 def screen(agreement_id: str, facts: Facts, registry: RegistrySnapshot, grace_override: int | None) -> Screen:
+    """What deciding needs of one agreement, from its compiled masks: in force, parties, matching flows."""
     question = facts.question
     as_of = question.as_of
     compiled, in_force = registry.compiled_on(agreement_id, as_of)

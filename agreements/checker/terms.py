@@ -91,5 +91,6 @@ GAP_WEIGHTS = {
 
 
 def label(terms: Mapping[str, VocabularyTerm], term_id: str) -> str:
+    """A term's label for messages, or its id when the vocabulary does not know it."""
     term = terms.get(term_id)
     return term.label if term is not None else term_id
