@@ -32,23 +32,33 @@ def raw() -> dict[str, Any]:
 
 # --- fixed ids: other code refers to these ---------------------------------------------------
 
-FIXED_IDS = {
-    "data_categories": [
+# Every id in vocabulary 2026.1 (agreements/library/vocabulary.yaml at commit dc9a4c5), recorded as data: ids are
+# never renamed or removed, and CI has no history to read them from.
+IDS_IN_2026_1: dict[str, tuple[str, ...]] = {
+    "data_categories": (
         "identity",
         "contact-details",
         "household-composition",
         "education",
         "social-care",
+        "child-protection-status",
         "housing",
         "financial",
+        "employment-details",
         "risk-assessment",
         "dash-risk-assessment",
+        "marac-action-plan",
+        "mappa-risk-management-plan",
         "location-of-person-at-risk",
+        "domestic-abuse-history",
+        "immigration-status",
+        "images",
         "health",
         "physical-health",
         "mental-health",
         "substance-misuse",
         "disability",
+        "health-service-contact",
         "sexual-life-orientation",
         "racial-ethnic-origin",
         "religion-belief",
@@ -61,13 +71,10 @@ FIXED_IDS = {
         "criminal-allegations",
         "court-orders-and-bail",
         "sentence-and-licence",
+        "custody-record",
         "police-intelligence",
-        "domestic-abuse-history",
-        "immigration-status",
-        "mappa-risk-management-plan",
-        "images",
-    ],
-    "purposes": [
+    ),
+    "purposes": (
         "mash-triage",
         "child-protection-enquiry",
         "child-in-need-assessment",
@@ -94,8 +101,8 @@ FIXED_IDS = {
         "immigration-enforcement",
         "research-and-statistics",
         "employment-vetting",
-    ],
-    "organisation_types": [
+    ),
+    "organisation_types": (
         "police-force",
         "probation-service",
         "prison-service",
@@ -107,11 +114,13 @@ FIXED_IDS = {
         "maintained-school",
         "academy-trust",
         "independent-school",
+        "further-education-college",
         "nhs-acute-trust",
         "nhs-mental-health-trust",
         "nhs-community-trust",
         "nhs-ambulance-trust",
         "integrated-care-board",
+        "nhs-england",
         "gp-practice",
         "youth-justice-service",
         "idva-service",
@@ -124,8 +133,8 @@ FIXED_IDS = {
         "department-for-work-and-pensions",
         "electronic-monitoring-provider",
         "member-of-the-public",
-    ],
-    "data_subject_types": [
+    ),
+    "data_subject_types": (
         "child",
         "parent-carer",
         "household-member",
@@ -137,10 +146,29 @@ FIXED_IDS = {
         "deceased-person",
         "unaccompanied-asylum-seeking-child",
         "potential-victim",
-    ],
-    "art6_bases": ["art6-1-a", "art6-1-b", "art6-1-c", "art6-1-d", "art6-1-e", "art6-1-ea", "art6-1-f"],
-    "art9_conditions": [f"art9-2-{letter}" for letter in "abcdefghij"],
-    "schedule1_conditions": [
+    ),
+    "art6_bases": (
+        "art6-1-a",
+        "art6-1-b",
+        "art6-1-c",
+        "art6-1-d",
+        "art6-1-e",
+        "art6-1-ea",
+        "art6-1-f",
+    ),
+    "art9_conditions": (
+        "art9-2-a",
+        "art9-2-b",
+        "art9-2-c",
+        "art9-2-d",
+        "art9-2-e",
+        "art9-2-f",
+        "art9-2-g",
+        "art9-2-h",
+        "art9-2-i",
+        "art9-2-j",
+    ),
+    "schedule1_conditions": (
         "dpa-sch1-1",
         "dpa-sch1-2",
         "dpa-sch1-3",
@@ -161,31 +189,45 @@ FIXED_IDS = {
         "dpa-sch1-32",
         "dpa-sch1-33",
         "dpa-sch1-36",
-    ],
-    "art10_routes": ["art10-official-authority", "art10-schedule1"],
-    "statutory_gateways": [
+    ),
+    "art10_routes": (
+        "art10-official-authority",
+        "art10-schedule1",
+    ),
+    "statutory_gateways": (
         "ca1989-s17",
+        "ca1989-s27",
         "ca1989-s47",
         "ca2004-s10",
         "ca2004-s11",
+        "ca2004-s16f",
         "ca2004-s16h",
         "care-act-2014-s42",
         "care-act-2014-s44",
         "care-act-2014-s45",
         "cda1998-s115",
         "cja2003-s325",
+        "oma2007-s14",
         "daa2021-s77",
         "police-common-law-disclosure",
         "csod-guidance",
         "vpa2024-operation-encompass",
         "housing-act-1996-part6",
         "housing-act-1996-part7",
+        "housing-act-1996-s213b",
         "nationality-borders-act-2022-s50",
+        "immigration-asylum-act-1999-s20",
         "mental-capacity-act-2005",
         "common-law-public-interest",
         "health-and-social-care-act-2012-s251b",
-    ],
+        "education-act-2002-s175",
+        "education-act-2002-s157",
+        "police-act-1997-part5",
+    ),
 }
+
+
+FIXED_IDS = IDS_IN_2026_1
 
 
 @pytest.mark.parametrize(("term_set", "term_id"), [(name, term) for name, ids in FIXED_IDS.items() for term in ids])
@@ -193,12 +235,18 @@ def test_fixed_id_is_present(vocab: Vocabulary, term_set: str, term_id: str) -> 
     assert term_id in vocab.term_sets()[term_set]
 
 
-def test_version_is_a_string(vocab: Vocabulary) -> None:
-    assert vocab.version == "2026.1"
+def test_version_is_bumped_for_the_2026_2_changes(vocab: Vocabulary) -> None:
+    assert vocab.version == "2026.2"
 
 
-def test_ids_are_kebab_case_and_unique(raw: dict[str, Any]) -> None:
-    for term_set in FIXED_IDS:
+def test_no_2026_1_id_was_removed(vocab: Vocabulary) -> None:
+    sets = vocab.term_sets()
+    missing = {name: sorted(set(ids) - set(sets[name])) for name, ids in IDS_IN_2026_1.items()}
+    assert {name: ids for name, ids in missing.items() if ids} == {}
+
+
+def test_ids_are_kebab_case_and_unique(vocab: Vocabulary, raw: dict[str, Any]) -> None:
+    for term_set in vocab.term_sets():
         ids = [term["id"] for term in raw[term_set]]
         assert len(ids) == len(set(ids)), term_set
         for term_id in ids:
@@ -327,7 +375,7 @@ def test_every_purpose_gateway_exists(vocab: Vocabulary) -> None:
         ("child-safeguarding-practice-review", "ca2004-s16h"),
         ("dvds-disclosure", "daa2021-s77"),
         ("dvds-disclosure", "police-common-law-disclosure"),
-        ("csod-disclosure", "csod-guidance"),
+        ("csod-disclosure", "cja2003-s327a"),
         ("csod-disclosure", "police-common-law-disclosure"),
         ("age-assessment", "nationality-borders-act-2022-s50"),
         ("operation-encompass-notification", "vpa2024-operation-encompass"),
@@ -347,7 +395,8 @@ def test_purpose_relies_on_its_gateway(vocab: Vocabulary, purpose: str, gateway:
         ("care-act-2014-s45", GatewayKind.DUTY),
         ("ca2004-s16h", GatewayKind.DUTY),
         ("daa2021-s77", GatewayKind.GUIDANCE),
-        ("csod-guidance", GatewayKind.GUIDANCE),
+        ("csod-guidance", GatewayKind.DUTY),  # corrected in 2026.2: CJA 2003 s327A
+        ("cja2003-s327a", GatewayKind.DUTY),
         ("police-common-law-disclosure", GatewayKind.COMMON_LAW),
         ("common-law-public-interest", GatewayKind.COMMON_LAW),
     ],
@@ -425,7 +474,7 @@ def test_police_are_not_health_or_social_care(vocab: Vocabulary) -> None:
 
 def test_child_and_deceased_subject_flags(vocab: Vocabulary) -> None:
     children = {s.id for s in vocab.data_subject_types.values() if s.child}
-    assert children == {"child", "unaccompanied-asylum-seeking-child"}
+    assert children == {"child", "unaccompanied-asylum-seeking-child", "young-carer", "unborn-child"}
     deceased = {s.id for s in vocab.data_subject_types.values() if s.deceased}
     assert deceased == {"deceased-person"}
 
@@ -497,10 +546,11 @@ def test_part_1_only_employment_needs_an_apd(vocab: Vocabulary) -> None:
     assert needs == {"dpa-sch1-1"}
 
 
-def test_part_3_apd_only_for_the_para_36_extension(vocab: Vocabulary) -> None:
+def test_part_3_apd_only_for_para_35_and_the_part_2_extensions(vocab: Vocabulary) -> None:
+    # Para 35(1)(c) requires an APD itself; paras 36 and 37 borrow Part 2 conditions and with them para 5.
     part3 = {c.id: c for c in vocab.schedule1_conditions.values() if c.part is Schedule1Part.PART_3}
-    assert {cid for cid, c in part3.items() if c.apd_required} == {"dpa-sch1-36"}
-    for cid in ("dpa-sch1-29", "dpa-sch1-30", "dpa-sch1-31", "dpa-sch1-32", "dpa-sch1-33"):
+    assert {cid for cid, c in part3.items() if c.apd_required} == {"dpa-sch1-35", "dpa-sch1-36", "dpa-sch1-37"}
+    for cid in ("dpa-sch1-29", "dpa-sch1-30", "dpa-sch1-31", "dpa-sch1-32", "dpa-sch1-33", "dpa-sch1-34"):
         assert not part3[cid].apd_required
 
 
