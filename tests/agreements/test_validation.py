@@ -27,7 +27,11 @@ def vocabulary():
 
 @pytest.fixture(scope="module")
 def organisations():
-    return read_registry_file(LIBRARY / "organisations.yaml").organisations
+    # Agreement files may register organisations of their own (mappa.yaml: the duty-to-co-operate agencies).
+    return tuple(
+        o for path in sorted(LIBRARY.glob("*.yaml")) if path.name != "vocabulary.yaml"
+        for o in read_registry_file(path).organisations
+    )
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +44,7 @@ def _validate(agreement, vocabulary, organisations):
 
 
 def test_the_standard_agreements_and_organisations_are_valid(vocabulary, organisations):
-    for name in ("mash.yaml", "marac.yaml", "mappa.yaml"):
+    for name in ("mash.yaml", "marac.yaml", "mappa.yaml", "adult-safeguarding.yaml"):
         for agreement in read_registry_file(LIBRARY / name).agreements:
             assert _validate(agreement, vocabulary, organisations) == []
     for organisation in organisations:
