@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from agreements import answer, question
-from schemas.base import DomainSchema
+from schemas.base import Date, DomainSchema
 
 UK = ZoneInfo("Europe/London")
 
@@ -35,7 +35,7 @@ class PersonSchema(DomainSchema):
     role = _enum(question.PersonRole, load_default=question.PersonRole.BOTH)
     ref = fields.String(allow_none=True, validate=_TEXT)
     age = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=0, max=question.OLDEST_AGE))
-    date_of_birth = fields.Date(allow_none=True)
+    date_of_birth = Date(allow_none=True)
     care_and_support_needs = fields.Boolean(load_default=False)
     unable_to_protect_self = fields.Boolean(load_default=False)
     has_capacity = fields.Boolean(allow_none=True)
@@ -44,7 +44,10 @@ class PersonSchema(DomainSchema):
     consent_not_sought_reason = _enum(question.NotSoughtReason, allow_none=True)
     must_not_be_told = fields.Boolean(load_default=False)
     data_categories = fields.List(
-        fields.String(validate=_TEXT), load_default=list, validate=validate.Length(max=MAX_CATEGORIES)
+        fields.String(validate=_TEXT),
+        load_default=list,
+        validate=validate.Length(max=MAX_CATEGORIES),
+        metadata={"max_items": MAX_CATEGORIES},
     )
 
     @validates_schema
@@ -69,7 +72,7 @@ class OnePersonSchema(DomainSchema):
 
     type = fields.String(required=True, validate=_TEXT)
     age = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=0, max=question.OLDEST_AGE))
-    date_of_birth = fields.Date(allow_none=True)
+    date_of_birth = Date(allow_none=True)
     child = fields.Boolean(allow_none=True)
     care_and_support_needs = fields.Boolean(load_default=False)
     unable_to_protect_self = fields.Boolean(load_default=False)
@@ -87,7 +90,11 @@ class ShareQuestionSchema(DomainSchema):
     discloser = fields.String(required=True, validate=_TEXT)
     recipient = fields.String(allow_none=True, validate=_TEXT)
     recipient_type = fields.String(allow_none=True, validate=_TEXT)
-    people = fields.List(fields.Nested(PersonSchema), validate=validate.Length(min=1, max=MAX_PEOPLE))
+    people = fields.List(
+        fields.Nested(PersonSchema),
+        validate=validate.Length(min=1, max=MAX_PEOPLE),
+        metadata={"max_items": MAX_PEOPLE},
+    )
     subject = fields.Nested(OnePersonSchema)
     consent = _enum(question.ConsentStatus)
     consent_not_sought_reason = _enum(question.NotSoughtReason, allow_none=True)
@@ -95,12 +102,16 @@ class ShareQuestionSchema(DomainSchema):
         fields.String(validate=_TEXT),
         required=True,
         validate=validate.Length(min=1, max=MAX_CATEGORIES, error="Name between {min} and {max} data categories."),
+        # Checked before any entry is read: 200,000 unknown categories give one short error, not 200,000.
+        metadata={"max_items": MAX_CATEGORIES},
     )
     purpose = fields.String(required=True, validate=_TEXT)
-    risks = fields.List(_enum(question.RiskFact), load_default=list, validate=validate.Length(max=20))
+    risks = fields.List(
+        _enum(question.RiskFact), load_default=list, validate=validate.Length(max=20), metadata={"max_items": 20}
+    )
     urgency = _enum(question.Urgency, load_default=question.Urgency.ROUTINE)
     bulk = fields.Boolean(load_default=False)
-    as_of = fields.Date(allow_none=True)
+    as_of = Date(allow_none=True)
     received_from = fields.String(allow_none=True, validate=_TEXT)
     received_under = fields.String(allow_none=True, validate=_TEXT)
     originator_agreed = fields.Boolean(load_default=False)
