@@ -222,7 +222,8 @@ def _mash_v3_0(current: Agreement) -> Agreement:
 
 
 def mash_history(*, v3_1_without: str | None = None) -> Tweak:
-    """MASH stored as two revisions: v3.0 (revision 1, from 1 Apr 2025) and v3.1 (revision 2, from 1 Apr 2026).
+    """MASH stored as two revisions: v3.0 (revision 1, from 1 Apr 2025) and the current version (revision 2, from 1 Apr
+    2026).
 
     ``v3_1_without`` drops a party from v3.1 (it left at the 2026 review).
     """
@@ -560,8 +561,18 @@ MASH_CASES = [
         registry=party_signed_on(MASH, SCHOOL, date(2026, 8, 1)),
     ),
     case(
-        "mash-csc-to-housing-association-not-a-party",
+        "mash-csc-asks-housing-association-any-party-flow",
+        # MASH v3.2 added Northshire Homes (issue 7: a real MASH has its housing associations), so the MASH's request
+        # to it and the outcome it is told are within F10 (children's social care to any party, for triage).
         ask(CSC, HOMES, PARENT, ["identity", "household-composition"], "mash-triage", consent=OBTAINED),
+        COVERED,
+        [C.FLOW_MATCHED, C.CONSENT_OBTAINED],
+        nearest_flow="F10",
+    ),
+    case(
+        "mash-csc-to-prison-not-a-party",
+        # The prison is not a MASH party (it shares under MAPPA): even "any party" (F10) does not reach it.
+        ask(CSC, PRISON, PARENT, ["identity", "household-composition"], "mash-triage", consent=OBTAINED),
         NOT_COVERED,
         [C.RECIPIENT_NOT_PARTY],
         absent=[C.FLOW_MATCHED],
@@ -575,6 +586,7 @@ MASH_CASES = [
     ),
     case(
         "mash-academy-to-csc-matched-by-organisation-type",
+        # Since MASH v3.2 F5 names the signed schools (issue 7) rather than a type; the academy trust is one of them.
         ask(
             ACADEMY,
             CSC,
@@ -731,7 +743,8 @@ VERSION_AND_STATUS_CASES = [
         COVERED,
         [C.FLOW_MATCHED],
         registry=mash_history(),
-        versions={MASH: ("3.1", 2)},
+        # Revision 2 is the current MASH (v3.2 since the issue 7 redraft), which keeps F12.
+        versions={MASH: ("3.2", 2)},
         nearest_flow="F12",
     ),
     case(
@@ -749,7 +762,7 @@ VERSION_AND_STATUS_CASES = [
         [C.DISCLOSER_NOT_PARTY],
         absent=[C.FLOW_MATCHED],
         registry=mash_history(v3_1_without=FIRE),
-        versions={MASH: ("3.1", 2)},
+        versions={MASH: ("3.2", 2)},
     ),
     case(
         "mash-expired-agreement-that-would-cover-escalates",
@@ -1471,20 +1484,33 @@ ONWARD_CASES = [
 
 OUTSIDE_AGREEMENT_CASES = [
     case(
-        "no-agreement-adult-social-care-to-csc-routine",
+        "mash-adult-social-care-to-csc-routine-with-consent",
+        # MASH v3.2 added adult social care (issue 7): the same council, one controller, and flow F15 records what
+        # each service may see about a parent with care and support needs.
         ask(ASC, CSC, PARENT, ["identity", "social-care"], "child-in-need-assessment", consent=OBTAINED),
+        COVERED,
+        [C.FLOW_MATCHED, C.CONSENT_OBTAINED],
+        registry=only(MASH),
+        nearest_flow="F15",
+    ),
+    case(
+        "no-agreement-prison-to-csc-routine",
+        # With only the MASH in the registry the prison (not a MASH party) has no agreement at all; consent alone
+        # does not make an agreement.
+        ask(PRISON, CSC, PARENT, ["identity", "household-composition"], "child-in-need-assessment", consent=OBTAINED),
         NOT_COVERED,
         [C.NO_AGREEMENT_FOR_DISCLOSER, C.NO_ROUTE],
         registry=only(MASH),
     ),
     case(
         "no-agreement-but-significant-harm-to-child-escalates",
-        # Outside any agreement a statutory duty (CA 1989 s47) means escalate, never a bare refusal.
+        # Outside any agreement a statutory duty (CA 1989 s47) means escalate, never a bare refusal. (Adult social care
+        # was the discloser until MASH v3.2 made it a party; the prison, with only the MASH loaded, has no agreement.)
         ask(
-            ASC,
+            PRISON,
             CSC,
             PARENT,
-            ["identity", "mental-health", "social-care"],
+            ["identity", "custody-record"],
             "child-protection-enquiry",
             because=NotSoughtReason.PREJUDICE_ENQUIRY,
             risks=[SIGNIFICANT_HARM],

@@ -50,7 +50,7 @@ MAPPA = "NS-MAPPA-ISA"
 POLICE = "northshire-police"  # all three
 CSC = "northshire-cc-childrens-services"  # all three
 ACUTE = "northshire-hospitals-nhs-ft"  # all three
-ASC = "northshire-cc-adult-social-care"  # MARAC and MAPPA
+ASC = "northshire-cc-adult-social-care"  # MASH, MARAC, MAPPA and adult safeguarding
 SCHOOL = "st-aidans-primary"  # MASH only
 ACADEMY = "riverside-learning-trust"  # MASH only
 PRISON = "hmp-northgate"  # MAPPA only
@@ -321,7 +321,9 @@ def test_the_snapshot_holds_only_agreements_naming_the_organisations(standard: S
     assert counts(None) == {MASH: 1, MARAC: 1, MAPPA: 1}
     assert counts([SCHOOL]) == {MASH: 1}
     assert counts([PRISON]) == {MAPPA: 1}
-    assert counts([ASC]) == {MARAC: 1, MAPPA: 1}
+    # Adult social care is a MASH party since MASH v3.2 (issue 7: a real MASH has adult social care), besides MARAC,
+    # MAPPA and the adult safeguarding agreement.
+    assert counts([ASC]) == {MASH: 1, MARAC: 1, MAPPA: 1, "NS-ADULT-SAFEGUARDING-ISA": 1}
     assert counts([SCHOOL, PRISON, PRISON]) == {MASH: 1, MAPPA: 1}
     assert counts(["no-such-organisation"]) == {}
     assert counts([]) == {}
