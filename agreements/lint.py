@@ -390,7 +390,7 @@ def inheritance_findings(agreement: Agreement, vocabulary: Vocabulary) -> list[F
                 child
                 for category in flow.data_categories
                 for child in vocabulary.descendants_of(category)
-                if child not in vocabulary.covered_by(category) and child not in named
+                if child not in vocabulary.covered_by(category) and child not in named and child not in flow.not_carried
             }
         )
         if left_out:
@@ -400,7 +400,8 @@ def inheritance_findings(agreement: Agreement, vocabulary: Vocabulary) -> list[F
                     Severity.WARNING,
                     f"flows[{index}].data_categories",
                     f"flow {flow.id} does not carry {', '.join(left_out)}: special category, criminal offence and "
-                    "process-owned records must be named, not inherited; name them if the flow is meant to carry them",
+                    "process-owned records must be named, not inherited; name them if the flow is meant to carry "
+                    "them, or list them in not_carried to say it is not",
                 )
             )
     return findings

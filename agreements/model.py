@@ -428,6 +428,9 @@ class Flow:
     lawful_bases: LawfulBases | None = None
     restrictions: Restrictions | None = None
     minimisation_note: str | None = None
+    # Restricted categories below one the flow names that it deliberately does not carry (a DASH under "risk
+    # assessment"): said in the agreement so a reader is never left to guess.
+    not_carried: tuple[str, ...] = ()
 
     def sends_from(self, organisation_id: str | None, organisation_type: str | None, is_party: bool) -> bool:
         """True when the organisation may send along this flow."""

@@ -198,6 +198,7 @@ def validate_agreement(agreement: Agreement, vocabulary: Vocabulary, organisatio
                     f"data subject type {subject!r} is not one of the agreement's data subjects",
                 )
         check.terms(f"{here}.data_categories", flow.data_categories, vocabulary.data_categories, "data category")
+        check.terms(f"{here}.not_carried", flow.not_carried, vocabulary.data_categories, "data category")
         check.unique(f"{here}.data_categories", flow.data_categories, "data category")
         if flow.lawful_bases is not None:
             _validate_lawful_bases(check, f"{here}.lawful_bases", flow.lawful_bases, vocabulary, purpose_ids, party_ids)

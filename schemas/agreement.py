@@ -295,6 +295,7 @@ class FlowSchema(DomainSchema):
     methods = fields.List(_enum(model.TransferMethod), load_default=list)
     lawful_bases = fields.Nested(LawfulBasesSchema, allow_none=True)
     restrictions = fields.Nested(RestrictionsSchema, allow_none=True)
+    not_carried = _ids(load_default=list)
     minimisation_note = _text(allow_none=True)
 
     @post_load

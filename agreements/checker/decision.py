@@ -243,6 +243,13 @@ def apply_onward(draft: Draft, onward: Onward | None, facts: Facts, registry: Re
         return False
     reason, level, who, contact = onward
     draft.reasons.append(reason)
+    if reason.code is Code.REQUIRED_BY_LAW_EXEMPTION:
+        draft.obligations.append(
+            Obligation(
+                "TELL_ORIGINATOR",
+                f"Tell {who} what you disclosed under the legal duty, and why, unless the law forbids it.",
+            )
+        )
     if level is OnwardDisclosure.PERMITTED_FOR_AGREEMENT_PURPOSES:
         return False
     recipient = recipient_label(facts, registry)

@@ -679,7 +679,12 @@ def onward_limit(facts: Facts, registry: RegistrySnapshot) -> Onward | None:
                 Citation(cite.agreement_id, cite.version, cite.revision, cite.flow_id, "DPA 2018 Sch 2 para 5"),
             )
             if strictest is None:
-                strictest = (exempt, OnwardDisclosure.PERMITTED_FOR_AGREEMENT_PURPOSES, "", None)
+                origin_name = (
+                    registry.organisations[question.received_from].name
+                    if question.received_from
+                    else f"the agency that shared it under {agreement.id}"
+                )
+                strictest = (exempt, OnwardDisclosure.PERMITTED_FOR_AGREEMENT_PURPOSES, origin_name, None)
             continue
         limited_to = {p for limit in limits for p in limit.use_only_for}
         if limited_to and question.purpose not in limited_to and not author:

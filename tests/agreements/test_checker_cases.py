@@ -274,8 +274,11 @@ def mappa_reissued_without(organisation_id: str) -> Tweak:
 def marac_housing_authority_on_legitimate_interests(registry: Registry) -> list[AgreementRevision]:
     """MARAC with the district council (a public authority) moved from 6(1)(e) to 6(1)(f)."""
     agreement = registry[MARAC]
+    # An entry left naming nobody would apply to everyone: entries that named only the council are dropped.
     art6 = tuple(
-        dataclasses.replace(e, parties=tuple(p for p in e.parties if p != HOUSING)) for e in agreement.lawful_bases.art6
+        dataclasses.replace(e, parties=tuple(p for p in e.parties if p != HOUSING))
+        for e in agreement.lawful_bases.art6
+        if e.parties != (HOUSING,)
     ) + (
         Art6Entry(
             "art6-1-f", "Legitimate interests of the council in reducing repeat victimisation", parties=(HOUSING,)
@@ -1368,8 +1371,10 @@ ONWARD_CASES = [
             "mappa-risk-management",
             received_from=IDVA,
         ),
+        # Since MARAC 2.1 its use limitation is data (use_only_for the MARAC purposes): MAPPA risk management is
+        # another use, which the IDVA service must agree to first.
         ESCALATE,
-        [C.FLOW_MATCHED, C.ONWARD_DISCLOSURE_NEEDS_ORIGINATOR_CONSENT],
+        [C.FLOW_MATCHED, C.USE_LIMITATION_EXCEEDED],
         escalate_to=[EscalateTo.ORIGINATING_AGENCY],
     ),
     case(
@@ -1539,19 +1544,39 @@ OUTSIDE_AGREEMENT_CASES = [
     case(
         "no-agreement-adult-at-risk-fire-service-to-adult-social-care",
         # Care Act 2014 s42: care and support needs, at risk of neglect, unable to protect themselves.
+        # In an area with no adult safeguarding agreement.
         ask(FIRE, ASC, ADULT_AT_RISK, ["identity", "housing"], "adult-safeguarding-enquiry"),
         ESCALATE,
         [C.STATUTORY_DUTY_ADULT_SAFEGUARDING],
         absent=[C.NO_ROUTE],
         escalate_to=[EscalateTo.DESIGNATED_SAFEGUARDING_LEAD],
+        registry=only(MASH, MARAC, MAPPA),
+    ),
+    case(
+        "adult-safeguarding-agreement-covers-the-fire-service-concern",
+        # Since the adult safeguarding agreement (issue 7): the same concern is covered by its s42 enquiry flow
+        # (Care Act 2014 ss6-7, 42).
+        ask(FIRE, ASC, ADULT_AT_RISK, ["identity", "housing"], "adult-safeguarding-enquiry"),
+        COVERED,
+        [C.FLOW_MATCHED, C.ART6_BASIS],
+        flows={"NS-ADULT-SAFEGUARDING-ISA": "F2"},
     ),
     case(
         "safeguarding-adults-board-s45-request",
+        # In an area with no adult safeguarding agreement: check the request meets s45, then comply.
         ask(ACUTE, SAB, ADULT_AT_RISK, ["identity", "health"], "safeguarding-adults-review"),
         ESCALATE,
         [C.STATUTORY_REQUEST_SAFEGUARDING_ADULTS_BOARD],
         absent=[C.NO_ROUTE],
         escalate_to=[EscalateTo.DATA_PROTECTION_OFFICER],
+        registry=only(MASH, MARAC, MAPPA),
+    ),
+    case(
+        "adult-safeguarding-agreement-covers-the-boards-s45-request",
+        # The adult safeguarding agreement states the board's s45 requests as a flow: covered.
+        ask(ACUTE, SAB, ADULT_AT_RISK, ["identity", "health"], "safeguarding-adults-review"),
+        COVERED,
+        [C.FLOW_MATCHED, C.ART9_CONDITION],
     ),
     case(
         "deceased-persons-hospital-records-go-to-the-caldicott-guardian",

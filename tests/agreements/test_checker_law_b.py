@@ -78,6 +78,7 @@ from tests.agreements.test_checker_cases import (
     bases_changed,
     only,
     party_changed,
+    restrictions_changed,
     with_bases,
 )
 
@@ -836,8 +837,32 @@ STATUTORY_DUTY_CASES = [
         ),
         ESCALATE,
         K.ASK_FIRST,
-        [C.ONWARD_DISCLOSURE_NEEDS_ORIGINATOR_CONSENT],
+        # MARAC 2.1 states its use limitation as data: a child protection enquiry is another use (issue 7).
+        [C.USE_LIMITATION_EXCEEDED],
         escalate_to=[E.ORIGINATING_AGENCY],
+        # A MARAC agreement without the Sch 2 para 5 carve-out (the standard one has it since issue 7).
+        registry=restrictions_changed(MARAC, except_where_required_by_law=False),
+    ),
+    case(
+        "s47-duty-meets-the-marac-carve-out-for-disclosures-required-by-law",
+        # The redrafted MARAC carves out disclosures the law requires (DPA 2018 Sch 2 para 5): the s47(9) duty is
+        # the basis, the onward limit gives way, and the police are told what was disclosed.
+        ask(
+            HOUSING,
+            CSC,
+            [child(age=5, role=PROTECTED), adult("adult-victim", "mother"), perpetrator()],
+            ["identity", "marac-action-plan"],
+            "child-protection-enquiry",
+            risks=[R.SIGNIFICANT_HARM_TO_CHILD],
+            statutory_request=S47,
+            received_from=POLICE,
+            received_under=MARAC,
+        ),
+        COVERED,
+        K.SHARE,
+        [C.STATUTORY_DUTY_APPLIES, C.REQUIRED_BY_LAW_EXEMPTION],
+        absent=[C.ONWARD_DISCLOSURE_NEEDS_ORIGINATOR_CONSENT],
+        obligations=["TELL_ORIGINATOR"],
     ),
     case(
         "s47-duty-with-marac-originator-agreement-is-covered",
@@ -857,6 +882,7 @@ STATUTORY_DUTY_CASES = [
         COVERED,
         K.SHARE,
         [C.STATUTORY_DUTY_APPLIES, C.ONWARD_DISCLOSURE_ORIGINATOR_AGREED],
+        registry=restrictions_changed(MARAC, except_where_required_by_law=False),
     ),
     case(
         "s47-duty-does-not-release-mappa-plan",
@@ -1367,6 +1393,8 @@ OUTSIDE_ROUTE_CASES = [
         [C.STATUTORY_DUTY_ADULT_SAFEGUARDING],
         mentions=ASC_NAME,
         check=escalations_name_contacts(*E),
+        # An area without an adult safeguarding agreement: the route outside agreements is what is tested.
+        registry=only(MASH, MARAC, MAPPA),
     ),
     case(
         "acute-trust-to-housing-adult-at-risk-refer-to-asc-instead",
@@ -1394,6 +1422,8 @@ OUTSIDE_ROUTE_CASES = [
         K.REFER_INSTEAD,
         [C.NOT_FOR_THIS_RECIPIENT, C.STATUTORY_DUTY_ADULT_SAFEGUARDING],
         mentions=ASC_NAME,
+        # An area without an adult safeguarding agreement: the route outside agreements is what is tested.
+        registry=only(MASH, MARAC, MAPPA),
     ),
     case(
         "asc-to-voluntary-group-never-refers-asc-to-itself",
@@ -2267,6 +2297,8 @@ ANSWER_CASES = [
         [C.NOT_FOR_THIS_RECIPIENT],
         mentions=ASC_NAME,
         unique_obligations=True,
+        # An area without an adult safeguarding agreement: the route outside agreements is what is tested.
+        registry=only(MASH, MARAC, MAPPA),
     ),
     case(
         "escalation-names-the-mappa-coordinator",

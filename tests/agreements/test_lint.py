@@ -16,6 +16,8 @@ from agreements.model import (
     Art6Entry,
     Art9Entry,
     Art10Entry,
+    Contact,
+    ContactRole,
     OnwardDisclosure,
     Organisation,
     Restrictions,
@@ -171,12 +173,22 @@ def no_review_date(agreements: Mapping[str, Agreement]) -> tuple[Agreement, str]
     return dataclasses.replace(agreements[MASH], review_due=None), "review_due"
 
 
+# An organisation with a DPO but no safeguarding lead on record: the one defect that lives in the organisation's
+# record rather than the agreement, so the tests add it to the organisations they lint against.
+NO_LEAD = Organisation(
+    "northshire-parish-council",
+    "Northshire Parish Council",
+    "voluntary-organisation",
+    public_authority=True,
+    contacts=(Contact(ContactRole.DATA_PROTECTION_OFFICER, "Clerk to the Council"),),
+)
+
+
 def escalation_contact_missing(agreements: Mapping[str, Agreement]) -> tuple[Agreement, str]:
-    # The safeguarding adults board has a DPO but no safeguarding lead on record: added as a MASH party, nobody
-    # could be named when a practitioner there must escalate.
+    # Added as a MASH party, nobody could be named when a practitioner there must escalate.
     mash = agreements[MASH]
-    board = dataclasses.replace(mash.parties[0], organisation_id="northshire-safeguarding-adults-board")
-    return dataclasses.replace(mash, parties=(*mash.parties, board)), f"parties[{len(mash.parties)}]"
+    member = dataclasses.replace(mash.parties[0], organisation_id=NO_LEAD.id, controller=None)
+    return dataclasses.replace(mash, parties=(*mash.parties, member)), f"parties[{len(mash.parties)}]"
 
 
 IDVA = "northshire-domestic-abuse-service"
@@ -298,6 +310,7 @@ def test_minimal_defect_triggers_its_code(
 ) -> None:
     make, severity = DEFECTS[code]
     defective, path = make(standard_agreements)
+    organisations_by_id = {**organisations_by_id, NO_LEAD.id: NO_LEAD}
     before = {(f.code, f.path) for f in _lint(standard_agreements[defective.id], vocabulary, organisations_by_id)}
     after = _lint(defective, vocabulary, organisations_by_id)
     found = [f for f in after if f.code is code and f.path == path]

@@ -29,7 +29,9 @@ def vocabulary():
 def organisations():
     # Agreement files may register organisations of their own (mappa.yaml: the duty-to-co-operate agencies).
     return tuple(
-        o for path in sorted(LIBRARY.glob("*.yaml")) if path.name != "vocabulary.yaml"
+        o
+        for path in sorted(LIBRARY.glob("*.yaml"))
+        if path.name != "vocabulary.yaml"
         for o in read_registry_file(path).organisations
     )
 
