@@ -548,6 +548,8 @@ class Agreement:
     amendments: tuple[Amendment, ...] = ()
     controllership: Controllership | None = None
     rights: IndividualRights | None = None
+    # The drafters' notes: every assumption made, so an IG lead reading it for sign-off sees them all.
+    notes: str | None = None
 
     def party(self, organisation_id: str) -> Party | None:
         """The party for an organisation, or ``None`` when it is not a party."""

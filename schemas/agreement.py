@@ -429,6 +429,7 @@ class AgreementSchema(DomainSchema):
     amendments = fields.List(fields.Nested(AmendmentSchema), load_default=list)
     controllership = fields.Nested(ControllershipSchema, allow_none=True)
     rights = fields.Nested(IndividualRightsSchema, allow_none=True)
+    notes = _text(allow_none=True)
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> model.Agreement:
