@@ -35,5 +35,9 @@ lint: $(STAMP) ## ruff and mypy
 bench: $(STAMP) ## Run the checker benchmark and print its figures
 	$(BIN)/python -m bench.checker
 
+.PHONY: bench-load
+bench-load: $(STAMP) ## Time and peak memory to load 20,000 organisations and 1,000 agreements (SQLite)
+	$(BIN)/python -m bench.loading
+
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
