@@ -266,6 +266,8 @@ class AgreementPurpose:
     purpose: str
     gateways: tuple[str, ...] = ()
     description: str | None = None
+    # A voluntary service (early help): shared for it only with consent, whatever grounds the agreement lists.
+    consent_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -572,6 +574,12 @@ class Agreement:
     def purpose_ids(self) -> frozenset[str]:
         """The ids of every purpose the agreement serves."""
         return frozenset(p.purpose for p in self.purposes)
+
+    def needs_consent_for(self, purpose: str) -> bool:
+        """True when sharing for this purpose under this agreement needs consent (consent-based, or voluntary)."""
+        if self.consent_model.default is ConsentDefault.REQUIRED:
+            return True
+        return any(p.purpose == purpose and p.consent_required for p in self.purposes)
 
     def lapses_after(self, grace_months: int) -> date | None:
         """The last day the agreement may run past its review date (review due plus the grace period)."""

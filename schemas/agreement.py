@@ -125,6 +125,7 @@ class AgreementPurposeSchema(DomainSchema):
     purpose = _name(required=True)
     gateways = _ids(load_default=list)
     description = _text(allow_none=True)
+    consent_required = fields.Boolean(load_default=False)
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> model.AgreementPurpose:

@@ -852,9 +852,6 @@ def consent_model(ctx: Context) -> None:
                 f"The {who} must not be told, so their consent is not sought.",
             )
             continue
-        if model.default is ConsentDefault.REQUIRED:
-            ctx.fail(Code.CONSENT_REQUIRED, f"{agreement.id} requires the {who}'s consent for this sharing.")
-            continue
         if person.capacitous_refusal:
             ctx.fail(
                 Code.CAPACITOUS_REFUSAL_RESPECTED,
@@ -862,6 +859,9 @@ def consent_model(ctx: Context) -> None:
                 "crime, high-risk domestic abuse or coercion that could justify overriding the refusal.",
                 "Mental Capacity Act 2005 s1",
             )
+            continue
+        if agreement.needs_consent_for(facts.question.purpose):
+            ctx.fail(Code.CONSENT_REQUIRED, f"{agreement.id} shares for this purpose only with the {who}'s consent.")
             continue
         grounds = person.grounds
         if person.person.consent is ConsentStatus.REFUSED and person.able_to_consent and not person.child:

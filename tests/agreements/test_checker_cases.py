@@ -430,11 +430,11 @@ MASH_CASES = [
     ),
     case(
         "mash-school-to-csc-early-help-consent-refused-for-child-no-risk",
-        # Early help is voluntary: with no significant harm the family's refusal stands. The subject is a
-        # child, so this is not an adult's capacitous refusal: the ground is simply missing.
+        # Early help is voluntary (MASH 3.2 marks it consent_required): with no significant harm the family's
+        # refusal stands. The subject is a child, so this is not an adult's capacitous refusal.
         ask(SCHOOL, CSC, CHILD, ["identity", "education"], "early-help", consent=REFUSED),
         NOT_COVERED,
-        [C.FLOW_MATCHED, C.CONSENT_NO_OVERRIDE_GROUND, C.NO_ROUTE],
+        [C.FLOW_MATCHED, C.CONSENT_REQUIRED, C.NO_ROUTE],
         absent=[C.CAPACITOUS_REFUSAL_RESPECTED, C.CONSENT_OVERRIDE_GROUND],
     ),
     case(
@@ -1899,7 +1899,7 @@ BASIS_PRECONDITION_CASES = [
             CSC,
             PARENT,
             ["identity", "household-composition"],
-            "early-help",
+            "mash-triage",
             because=NotSoughtReason.LACKS_CAPACITY,
         ),
         NOT_COVERED,
