@@ -163,3 +163,27 @@ def test_a_question_with_a_misspelt_term_is_refused_with_a_suggestion(vocabulary
         Problem("discloser", "unknown organisation 'northshire-polise' (did you mean 'northshire-police'?)"),
         Problem("data_categories[1]", "unknown data category 'mental-helth' (did you mean 'mental-health'?)"),
     ]
+
+
+def test_the_redrafted_agreements_fields_are_checked_against_the_vocabulary(mash, vocabulary, organisations):
+    """Issue 7's fields: not_told types, use_only_for purposes, not_carried categories, a party's controller."""
+    from agreements.model import NotTold
+
+    flows = list(mash.flows)
+    flows[0] = replace(flows[0], not_carried=("dash-risk-assesment",))
+    parties = list(mash.parties)
+    parties[1] = replace(parties[1], controller="northshire-parish-council")
+    defective = replace(
+        mash,
+        flows=tuple(flows),
+        parties=tuple(parties),
+        consent_model=replace(mash.consent_model, not_told=(NotTold("alleged-perpertrator", "Sch 2 para 2"),)),
+        restrictions=replace(mash.restrictions, use_only_for=("mash-triag",)),
+    )
+    paths = {p.path for p in _validate(defective, vocabulary, organisations)}
+    assert {
+        "flows[0].not_carried[0]",
+        "parties[1].controller",
+        "consent_model.not_told[0].subject_type",
+        "restrictions.use_only_for[0]",
+    } <= paths
