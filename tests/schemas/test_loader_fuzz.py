@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-from datetime import timedelta
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
@@ -20,10 +19,11 @@ from schemas.jsonio import load_json
 from schemas.limits import FileSyntaxError
 from schemas.yamlio import dump_yaml, load_yaml
 
-# A generous deadline: the point is that no input makes a reader run away, not how fast this machine is.
+# Time is bounded by construction, not asserted (tests never assert on wall-clock time): every generated input is
+# small, and the readers refuse aliases, deep nesting and huge numbers before walking anything.
 FUZZ = settings(
     max_examples=40,
-    deadline=timedelta(seconds=5),
+    deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 
