@@ -9,14 +9,13 @@ without building a message for any other flow.
 
 from __future__ import annotations
 
-import calendar
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from datetime import date
+from typing import Any
 
 from agreements.model import (
     AgreementRevision,
-    AgreementStatus,
     Art6Entry,
     Art9Entry,
     Art10Entry,
@@ -25,13 +24,6 @@ from agreements.model import (
     Party,
 )
 from agreements.vocabulary import Vocabulary
-
-
-def add_months(day: date, months: int) -> date:
-    """``day`` plus whole months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _masks(pairs: Iterable[tuple[str, int]]) -> dict[str, int]:
@@ -89,7 +81,6 @@ class CompiledAgreement:
         "by_subject",
         "by_category",
         "signed_on",
-        "_lapses_after",
         "_active_until",
         "_bases",
     )
@@ -116,34 +107,15 @@ class CompiledAgreement:
             (covered, bit)
             for flow, bit in bits
             for permitted in flow.data_categories
-            for covered in vocabulary.descendants_of(permitted)
+            for covered in vocabulary.covered_by(permitted)
         )
-        self._lapses_after: dict[int, date] = {}
         self._active_until: dict[int, date | None] = {}
         self._bases: dict[tuple[str, str, str, str], tuple[Art6Entry | Art9Entry | Art10Entry, ...]] = {}
 
-    def lapses_after(self, grace_months: int) -> date:
-        """The last day the agreement may run past its review date (review due plus the grace period)."""
-        found = self._lapses_after.get(grace_months)
-        if found is None:
-            review_due = self.revision.agreement.review_due
-            assert review_due is not None, "only asked of an agreement with a review date"
-            found = self._lapses_after[grace_months] = add_months(review_due, grace_months)
-        return found
-
     def active_until(self, grace_months: int) -> date | None:
-        """The last day this revision can cover a share (expiry, or review plus grace); None if never active."""
+        """The last day this revision can cover a share (``Agreement.last_day_in_force``), remembered per grace."""
         if grace_months not in self._active_until:
-            agreement = self.revision.agreement
-            last = date.max
-            if agreement.status is not AgreementStatus.ACTIVE:
-                self._active_until[grace_months] = None
-                return None
-            if agreement.expires_on is not None:
-                last = min(last, agreement.expires_on)
-            if agreement.review_due is not None:
-                last = min(last, self.lapses_after(grace_months))
-            self._active_until[grace_months] = last
+            self._active_until[grace_months] = self.revision.agreement.last_day_in_force(grace_months)
         return self._active_until[grace_months]
 
     def signed(self, organisation_id: str | None, by: date) -> bool:
@@ -151,43 +123,32 @@ class CompiledAgreement:
         signed_on = self.signed_on.get(organisation_id) if organisation_id is not None else None
         return signed_on is not None and signed_on <= by
 
-    def _bases_for(
-        self, flow: Flow, article: str, purpose: str, discloser: str
-    ) -> tuple[Art6Entry | Art9Entry | Art10Entry, ...]:
+    def bases(self, flow: Flow, article: str, purpose: str, discloser: str) -> tuple[Any, ...]:
+        """``Agreement.bases_for``, remembered per flow, article, purpose and party."""
         key = (flow.id, article, purpose, discloser)
         found = self._bases.get(key)
         if found is None:
-            # A flow's own bases replace the agreement's for that article; otherwise the agreement's apply.
-            flow_level = getattr(flow.lawful_bases, article) if flow.lawful_bases is not None else ()
-            chosen = flow_level or getattr(self.revision.agreement.lawful_bases, article)
-            applicable = [
-                e
-                for e in chosen
-                if (not e.purposes or purpose in e.purposes) and (not e.parties or discloser in e.parties)
-            ]
-            # A fixed order, so the answer never depends on the order the agreement lists them in.
-            applicable.sort(
-                key=lambda e: (
-                    getattr(e, "basis", ""),
-                    getattr(e, "condition", ""),
-                    getattr(e, "route", ""),
-                    getattr(e, "schedule1", None) or "",
-                )
-            )
-            found = self._bases[key] = tuple(applicable)
+            found = self._bases[key] = self.revision.agreement.bases_for(flow, article, purpose, discloser)
         return found
 
     def art6_for(self, flow: Flow, purpose: str, discloser: str) -> tuple[Art6Entry, ...]:
         """The Art 6 entries that apply to this flow, purpose and discloser, by basis."""
-        return self._bases_for(flow, "art6", purpose, discloser)  # type: ignore[return-value]
+        return self.bases(flow, "art6", purpose, discloser)
 
     def art9_for(self, flow: Flow, purpose: str, discloser: str) -> tuple[Art9Entry, ...]:
         """The Art 9 entries that apply to this flow, purpose and discloser, by condition and Schedule 1 id."""
-        return self._bases_for(flow, "art9", purpose, discloser)  # type: ignore[return-value]
+        return self.bases(flow, "art9", purpose, discloser)
 
     def art10_for(self, flow: Flow, purpose: str, discloser: str) -> tuple[Art10Entry, ...]:
         """The Art 10 entries that apply to this flow, purpose and discloser, by route and Schedule 1 id."""
-        return self._bases_for(flow, "art10", purpose, discloser)  # type: ignore[return-value]
+        return self.bases(flow, "art10", purpose, discloser)
+
+    def subjects_mask(self, subject_types: Iterable[str]) -> int:
+        """The flows that name every one of these data-subject types."""
+        found = self.all_flows
+        for subject_type in subject_types:
+            found &= self.by_subject.get(subject_type, 0)
+        return found
 
     def categories_mask(self, categories: Iterable[str]) -> int:
         """The flows that permit every one of ``categories``."""

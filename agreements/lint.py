@@ -8,6 +8,7 @@ are worth fixing at the next review.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -15,19 +16,74 @@ from enum import StrEnum
 from itertools import combinations
 
 from agreements.checker import SCH1_PREVENTING_UNLAWFUL_ACTS, SCH1_SAFEGUARDING
-from agreements.index import add_months
+from agreements.checker.terms import SCH1_COUNSELLING
 from agreements.model import (
     Agreement,
     AgreementStatus,
     Art6Entry,
     Art9Entry,
     Art10Entry,
+    ConsentDefault,
+    ContactRole,
     Endpoint,
     Flow,
     Organisation,
     Restrictions,
 )
 from agreements.vocabulary import Schedule1Condition, Vocabulary
+
+ESCALATION_ROLES = (ContactRole.DATA_PROTECTION_OFFICER, ContactRole.DESIGNATED_SAFEGUARDING_LEAD)
+
+# Schedule 1 conditions met only without consent (paras 10, 17, 18) and Art 9(2)(c) (a person unable to consent).
+WITHOUT_CONSENT_ONLY = frozenset({SCH1_PREVENTING_UNLAWFUL_ACTS, SCH1_COUNSELLING, SCH1_SAFEGUARDING})
+VITAL_INTERESTS = "art9-2-c"
+OFFICIAL_AUTHORITY = "art10-official-authority"
+
+# Which organisation types a statutory gateway lets share, and with whom ("senders", "recipients"): a gateway
+# cited for a direction the statute does not give is a defect. Crime and Disorder Act 1998 s115(2): disclosure to
+# a "relevant authority" -- police, local authorities, probation, health bodies -- not to housing associations or
+# charities. Children Act 2004 s10(4): the "relevant partners" -- not NHS trusts (s11 bodies) nor GP practices.
+# Lists paraphrased from secondary sources (NOT VERIFIED against the primary text).
+LOCAL_AUTHORITY_TYPES = frozenset(
+    {
+        "childrens-social-care",
+        "adult-social-care",
+        "local-authority-education",
+        "housing-authority",
+        "youth-justice-service",
+    }
+)
+NHS_BODY_TYPES = frozenset(
+    {
+        "integrated-care-board",
+        "nhs-england",
+        "nhs-acute-trust",
+        "nhs-mental-health-trust",
+        "nhs-community-trust",
+        "nhs-ambulance-trust",
+    }
+)
+GATEWAY_PARTIES: dict[str, dict[str, frozenset[str]]] = {
+    "cda1998-s115": {
+        "recipients": frozenset({"police-force", "probation-service"}) | LOCAL_AUTHORITY_TYPES | NHS_BODY_TYPES
+    },
+    "ca2004-s10": {
+        "senders": frozenset(
+            {
+                "police-force",
+                "probation-service",
+                "integrated-care-board",
+                "nhs-england",
+                "maintained-school",
+                "academy-trust",
+                "further-education-college",
+                "department-for-work-and-pensions",
+            }
+        )
+        | LOCAL_AUTHORITY_TYPES
+    },
+}
+DPO_TITLE = re.compile(r"\b(data protection officer|DPO)\b", re.IGNORECASE)
 
 
 class Severity(StrEnum):
@@ -41,20 +97,29 @@ class LintCode(StrEnum):
     """Stable lint codes."""
 
     FLOW_NAMES_NON_PARTY = "FLOW_NAMES_NON_PARTY"
-    SPECIAL_CATEGORY_WITHOUT_ART9 = "SPECIAL_CATEGORY_WITHOUT_ART9"
-    CRIMINAL_DATA_WITHOUT_ART10 = "CRIMINAL_DATA_WITHOUT_ART10"
-    ART9_WITHOUT_SCHEDULE1 = "ART9_WITHOUT_SCHEDULE1"
-    SCHEDULE1_WRONG_PART = "SCHEDULE1_WRONG_PART"
-    SCHEDULE1_WITHOUT_APD = "SCHEDULE1_WITHOUT_APD"
-    PUBLIC_AUTHORITY_LEGITIMATE_INTERESTS = "PUBLIC_AUTHORITY_LEGITIMATE_INTERESTS"
-    BASIS_NOT_YET_IN_FORCE = "BASIS_NOT_YET_IN_FORCE"
-    PURPOSE_WITHOUT_LAWFUL_BASIS = "PURPOSE_WITHOUT_LAWFUL_BASIS"
+    ART9_CONDITION_MISSING = "ART9_CONDITION_MISSING"
+    ART10_ROUTE_MISSING = "ART10_ROUTE_MISSING"
+    SCH1_CONDITION_MISSING = "SCH1_CONDITION_MISSING"
+    SCH1_WRONG_PART = "SCH1_WRONG_PART"
+    APD_MISSING = "APD_MISSING"
+    ART6_NOT_FOR_PUBLIC_AUTHORITY = "ART6_NOT_FOR_PUBLIC_AUTHORITY"
+    ART6_NOT_YET_IN_FORCE = "ART6_NOT_YET_IN_FORCE"
+    ART6_BASIS_MISSING = "ART6_BASIS_MISSING"
     ACTIVE_BUT_EXPIRED = "ACTIVE_BUT_EXPIRED"
     ACTIVE_BUT_LAPSED = "ACTIVE_BUT_LAPSED"
     ACTIVE_BUT_UNSIGNED = "ACTIVE_BUT_UNSIGNED"
     CONTRADICTORY_RESTRICTIONS = "CONTRADICTORY_RESTRICTIONS"
     PARA18_FOR_ADULTS_WITHOUT_CARE_NEEDS = "PARA18_FOR_ADULTS_WITHOUT_CARE_NEEDS"
     NO_REVIEW_DATE = "NO_REVIEW_DATE"
+    ESCALATION_CONTACT_MISSING = "ESCALATION_CONTACT_MISSING"
+    CONSENT_ROUTE_MISSING = "CONSENT_ROUTE_MISSING"
+    ART10_OFFICIAL_AUTHORITY_NOT_AVAILABLE = "ART10_OFFICIAL_AUTHORITY_NOT_AVAILABLE"
+    RESTRICTED_CATEGORY_NOT_INHERITED = "RESTRICTED_CATEGORY_NOT_INHERITED"
+    PARTY_BASIS_MISSING = "PARTY_BASIS_MISSING"
+    RECIPIENT_APD_MISSING = "RECIPIENT_APD_MISSING"
+    GATEWAY_NOT_FOR_PARTY = "GATEWAY_NOT_FOR_PARTY"
+    DPO_AS_SIGNATORY = "DPO_AS_SIGNATORY"
+    BLANKET_NEVER_TELL = "BLANKET_NEVER_TELL"
 
 
 @dataclass(frozen=True)
@@ -67,11 +132,15 @@ class Finding:
     message: str
 
 
-def _applies_to(entry: Art6Entry | Art9Entry | Art10Entry, purpose: str, party: str) -> bool:
-    return (not entry.purposes or purpose in entry.purposes) and (not entry.parties or party in entry.parties)
+def _applies_to(
+    agreement: Agreement, flow: Flow, article: str, entry: Art6Entry | Art9Entry | Art10Entry, purpose: str, party: str
+) -> bool:
+    """True when ``entry`` is among the bases that apply to this flow, purpose and party (``Agreement.bases_for``)."""
+    return entry in agreement.bases_for(flow, article, purpose, party)
 
 
 def _bases(agreement: Agreement, flow: Flow, article: str) -> tuple[Art6Entry | Art9Entry | Art10Entry, ...]:
+    """The entries of one article in force for a flow, in the order written (for paths into the document)."""
     flow_level = getattr(flow.lawful_bases, article) if flow.lawful_bases else ()
     chosen: tuple[Art6Entry | Art9Entry | Art10Entry, ...] = flow_level or getattr(agreement.lawful_bases, article)
     return chosen
@@ -80,18 +149,13 @@ def _bases(agreement: Agreement, flow: Flow, article: str) -> tuple[Art6Entry | 
 def _parties_at(
     agreement: Agreement, endpoints: tuple[Endpoint, ...], organisations: Mapping[str, Organisation]
 ) -> list[str]:
-    """The parties an end of a flow can be."""
+    """The parties an end of a flow can be (``Endpoint.matches``: the one meaning of a flow's end)."""
     found: list[str] = []
     for party in agreement.parties:
         organisation = organisations.get(party.organisation_id)
-        for endpoint in endpoints:
-            if (
-                endpoint.any_party
-                or endpoint.organisation == party.organisation_id
-                or (organisation is not None and endpoint.organisation_type == organisation.type)
-            ):
-                found.append(party.organisation_id)
-                break
+        kind = organisation.type if organisation is not None else None
+        if any(endpoint.matches(party.organisation_id, kind, True) for endpoint in endpoints):
+            found.append(party.organisation_id)
     return found
 
 
@@ -142,8 +206,8 @@ def _legal_findings(
     special = [c for c in flow.data_categories if vocabulary.is_special_category(c)]
     criminal = [c for c in flow.data_categories if vocabulary.is_criminal_offence(c)]
     for article, categories, code in (
-        ("art9", special, LintCode.SPECIAL_CATEGORY_WITHOUT_ART9),
-        ("art10", criminal, LintCode.CRIMINAL_DATA_WITHOUT_ART10),
+        ("art9", special, LintCode.ART9_CONDITION_MISSING),
+        ("art10", criminal, LintCode.ART10_ROUTE_MISSING),
     ):
         if not categories:
             continue
@@ -152,7 +216,7 @@ def _legal_findings(
         bases_path = f"{here}.lawful_bases" if own else "lawful_bases"
         for purpose in flow.purposes:
             for sender in senders:
-                if not any(_applies_to(e, purpose, sender) for e in entries):
+                if not agreement.bases_for(flow, article, purpose, sender):
                     what = "Art 9(2) condition" if article == "art9" else "Art 10 route"
                     findings.append(
                         Finding(
@@ -165,7 +229,7 @@ def _legal_findings(
                     )
         routes: list[str] = []
         for e_index, entry in enumerate(entries):
-            if not any(_applies_to(entry, p, sender) for p in flow.purposes for sender in senders):
+            if not any(_applies_to(agreement, flow, article, entry, p, s) for p in flow.purposes for s in senders):
                 continue
             entry_path = f"{bases_path}.{article}[{e_index}]"
             schedule1_id: str | None = getattr(entry, "schedule1", None)
@@ -180,10 +244,11 @@ def _legal_findings(
             ):
                 continue  # para 10(2): no APD for a disclosure to a competent authority
             for sender in senders:
-                if any(_applies_to(entry, p, sender) for p in flow.purposes) and not parties[sender].apd_reference:
+                applies = any(_applies_to(agreement, flow, article, entry, p, sender) for p in flow.purposes)
+                if applies and not parties[sender].apd_reference:
                     findings.append(
                         Finding(
-                            LintCode.SCHEDULE1_WITHOUT_APD,
+                            LintCode.APD_MISSING,
                             Severity.ERROR,
                             entry_path,
                             f"{sender} relies on {schedule1.citation} for flow {flow.id} but has no appropriate "
@@ -221,7 +286,7 @@ def _schedule1_part_findings(
     if schedule1 is None:
         return [
             Finding(
-                LintCode.ART9_WITHOUT_SCHEDULE1,
+                LintCode.SCH1_CONDITION_MISSING,
                 Severity.ERROR,
                 entry_path,
                 f"{condition.citation} needs a Schedule 1 Part {required_part.value} condition (DPA 2018 s10)",
@@ -230,7 +295,7 @@ def _schedule1_part_findings(
     if schedule1.part is not required_part:
         return [
             Finding(
-                LintCode.SCHEDULE1_WRONG_PART,
+                LintCode.SCH1_WRONG_PART,
                 Severity.ERROR,
                 entry_path,
                 f"{condition.citation} needs Part {required_part.value}; {schedule1.citation} is in "
@@ -238,6 +303,219 @@ def _schedule1_part_findings(
             )
         ]
     return []
+
+
+def _entries(agreement: Agreement, article: str) -> list[tuple[str, Art6Entry | Art9Entry | Art10Entry]]:
+    """Every entry of one article, agreement-level and per flow, with its path."""
+    found: list[tuple[str, Art6Entry | Art9Entry | Art10Entry]] = [
+        (f"lawful_bases.{article}[{i}]", e) for i, e in enumerate(getattr(agreement.lawful_bases, article))
+    ]
+    for f_index, flow in enumerate(agreement.flows):
+        if flow.lawful_bases is not None:
+            found += [
+                (f"flows[{f_index}].lawful_bases.{article}[{i}]", e)
+                for i, e in enumerate(getattr(flow.lawful_bases, article))
+            ]
+    return found
+
+
+def _works_with_consent(entry: Art6Entry | Art9Entry | Art10Entry) -> bool:
+    """A condition still met when the person consents: not paras 10, 17, 18, nor vital interests."""
+    # Official authority (a competent authority's) does not turn on consent; its misuse is a finding of its own.
+    schedule1 = getattr(entry, "schedule1", None)
+    return schedule1 not in WITHOUT_CONSENT_ONLY and getattr(entry, "condition", None) != VITAL_INTERESTS
+
+
+def consent_route_findings(
+    agreement: Agreement, vocabulary: Vocabulary, organisations: Mapping[str, Organisation]
+) -> list[Finding]:
+    """CONSENT_ROUTE_MISSING: where consent is sought, every sender of special or criminal data needs a route
+    that works with consent (Art 9(2)(a); Sch 1 para 29), not only paras 10, 17 and 18."""
+    if agreement.consent_model.default is ConsentDefault.NOT_USED:
+        return []
+    missing: dict[str, set[str]] = {}
+    for flow in agreement.flows:
+        special = any(vocabulary.is_special_category(c) for c in flow.data_categories)
+        criminal = any(vocabulary.is_criminal_offence(c) for c in flow.data_categories)
+        for sender in _parties_at(agreement, flow.source, organisations):
+            for article, carried in (("art9", special), ("art10", criminal)):
+                if not carried:
+                    continue
+                entries = [e for p in flow.purposes for e in agreement.bases_for(flow, article, p, sender)]
+                if entries and not any(_works_with_consent(e) for e in entries):
+                    missing.setdefault(sender, set()).add("Art 9(2)(a)" if article == "art9" else "Sch 1 para 29")
+    index = {p.organisation_id: i for i, p in enumerate(agreement.parties)}
+    return [
+        Finding(
+            LintCode.CONSENT_ROUTE_MISSING,
+            Severity.ERROR,
+            f"parties[{index[sender]}]",
+            f"{sender} may share where consent is given, but its conditions all work only without consent "
+            f"(paras 10, 17, 18): state {' and '.join(sorted(routes))} for it",
+        )
+        for sender, routes in sorted(missing.items())
+    ]
+
+
+def official_authority_findings(agreement: Agreement) -> list[Finding]:
+    """ART10_OFFICIAL_AUTHORITY_NOT_AVAILABLE: official authority only for competent authorities (DPA s10(5))."""
+    findings = []
+    for path, entry in _entries(agreement, "art10"):
+        if getattr(entry, "route", None) != OFFICIAL_AUTHORITY:
+            continue
+        covered = entry.parties or tuple(p.organisation_id for p in agreement.parties)
+        wrong = sorted(
+            p.organisation_id for p in agreement.parties if p.organisation_id in covered and not p.competent_authority
+        )
+        if wrong:
+            findings.append(
+                Finding(
+                    LintCode.ART10_OFFICIAL_AUTHORITY_NOT_AVAILABLE,
+                    Severity.ERROR,
+                    path,
+                    f"official authority is for competent authorities; {', '.join(wrong)} need a Schedule 1 "
+                    "condition instead: limit the entry with 'parties'",
+                )
+            )
+    return findings
+
+
+def inheritance_findings(agreement: Agreement, vocabulary: Vocabulary) -> list[Finding]:
+    """RESTRICTED_CATEGORY_NOT_INHERITED: a general category does not carry its restricted sub-categories."""
+    findings = []
+    for index, flow in enumerate(agreement.flows):
+        named = set(flow.data_categories)
+        left_out = sorted(
+            {
+                child
+                for category in flow.data_categories
+                for child in vocabulary.descendants_of(category)
+                if child not in vocabulary.covered_by(category) and child not in named and child not in flow.not_carried
+            }
+        )
+        if left_out:
+            findings.append(
+                Finding(
+                    LintCode.RESTRICTED_CATEGORY_NOT_INHERITED,
+                    Severity.WARNING,
+                    f"flows[{index}].data_categories",
+                    f"flow {flow.id} does not carry {', '.join(left_out)}: special category, criminal offence and "
+                    "process-owned records must be named, not inherited; name them if the flow is meant to carry "
+                    "them, or list them in not_carried to say it is not",
+                )
+            )
+    return findings
+
+
+def party_footing_findings(
+    agreement: Agreement, vocabulary: Vocabulary, organisations: Mapping[str, Organisation]
+) -> list[Finding]:
+    """PARTY_BASIS_MISSING / RECIPIENT_APD_MISSING: a party that is not a public authority needs its own footing."""
+    findings = []
+    art6 = [e for _, e in _entries(agreement, "art6")]
+    for index, party in enumerate(agreement.parties):
+        if party.public_authority:
+            continue
+        own = [
+            e
+            for e in art6
+            if party.organisation_id in e.parties or (not e.parties and getattr(e, "basis", None) != "art6-1-e")
+        ]
+        if not own:
+            findings.append(
+                Finding(
+                    LintCode.PARTY_BASIS_MISSING,
+                    Severity.ERROR,
+                    f"parties[{index}]",
+                    f"{party.organisation_id} is not a public authority and no Art 6 basis names it "
+                    "(a public task basis stated for everyone is not its own)",
+                )
+            )
+        receives_restricted = any(
+            party.organisation_id in _parties_at(agreement, flow.recipient, organisations)
+            for flow in agreement.flows
+            if any(vocabulary.is_special_category(c) or vocabulary.is_criminal_offence(c) for c in flow.data_categories)
+        )
+        if receives_restricted and not party.apd_reference:
+            findings.append(
+                Finding(
+                    LintCode.RECIPIENT_APD_MISSING,
+                    Severity.ERROR,
+                    f"parties[{index}].apd_reference",
+                    f"{party.organisation_id} receives special category or criminal offence data under Schedule 1 "
+                    "and has no appropriate policy document on file",
+                )
+            )
+    return findings
+
+
+def gateway_findings(agreement: Agreement, organisations: Mapping[str, Organisation]) -> list[Finding]:
+    """GATEWAY_NOT_FOR_PARTY: a gateway cited for a direction or a party the statute does not give."""
+    findings = []
+    types = {
+        p.organisation_id: organisations[p.organisation_id].type
+        for p in agreement.parties
+        if p.organisation_id in organisations
+    }
+    for path, entry in _entries(agreement, "art6"):
+        for gateway in getattr(entry, "gateways", ()):
+            limits = GATEWAY_PARTIES.get(gateway)
+            if limits is None:
+                continue
+            wrong: set[str] = set()
+            for flow in agreement.flows:
+                senders = [
+                    s
+                    for s in _parties_at(agreement, flow.source, organisations)
+                    if any(_applies_to(agreement, flow, "art6", entry, p, s) for p in flow.purposes)
+                ]
+                if not senders:
+                    continue
+                if "senders" in limits:
+                    wrong |= {s for s in senders if types.get(s) not in limits["senders"]}
+                if "recipients" in limits:
+                    recipients = _parties_at(agreement, flow.recipient, organisations)
+                    wrong |= {r for r in recipients if types.get(r) not in limits["recipients"]}
+            if wrong:
+                findings.append(
+                    Finding(
+                        LintCode.GATEWAY_NOT_FOR_PARTY,
+                        Severity.ERROR,
+                        path,
+                        f"{gateway} does not give {', '.join(sorted(wrong))} the power it is cited for; cite the "
+                        "gateway that does, and limit this entry with 'parties'",
+                    )
+                )
+    return findings
+
+
+def signatory_findings(agreement: Agreement) -> list[Finding]:
+    """DPO_AS_SIGNATORY: a data protection officer advises and must not sign as the controller (UK GDPR Art 38(6))."""
+    return [
+        Finding(
+            LintCode.DPO_AS_SIGNATORY,
+            Severity.ERROR,
+            f"parties[{index}].signatory",
+            f"{party.organisation_id}'s signatory is its data protection officer ({party.signatory.job_title}): the "
+            "DPO advises and monitors; a senior officer signs for the controller (Art 38(6))",
+        )
+        for index, party in enumerate(agreement.parties)
+        if party.signatory is not None and DPO_TITLE.search(party.signatory.job_title)
+    ]
+
+
+def never_tell_findings(agreement: Agreement) -> list[Finding]:
+    """BLANKET_NEVER_TELL: 'never tell' as a blanket rule, with no ground, instead of a case-by-case exemption."""
+    return [
+        Finding(
+            LintCode.BLANKET_NEVER_TELL,
+            Severity.WARNING,
+            f"consent_model.do_not_inform[{index}]",
+            f"'never tell the {subject_type}' has no ground: record it in not_told with the exemption relied on "
+            "(e.g. DPA 2018 Sch 2 para 2, crime) and decide it case by case",
+        )
+        for index, subject_type in enumerate(agreement.consent_model.do_not_inform)
+    ]
 
 
 def lint_agreement(
@@ -266,7 +544,8 @@ def lint_agreement(
                 "status",
                 f"marked active but expired on {agreement.expires_on}",
             )
-        if agreement.review_due is not None and add_months(agreement.review_due, grace) < as_of:
+        lapses = agreement.lapses_after(grace)
+        if lapses is not None and lapses < as_of:
             add(
                 LintCode.ACTIVE_BUT_LAPSED,
                 Severity.ERROR,
@@ -298,7 +577,7 @@ def lint_agreement(
         ]
         if not agreement_level and not flow_level:
             add(
-                LintCode.PURPOSE_WITHOUT_LAWFUL_BASIS,
+                LintCode.ART6_BASIS_MISSING,
                 Severity.ERROR,
                 f"purposes[{index}]",
                 f"no Art 6 basis is stated for {purpose_id!r}",
@@ -317,7 +596,7 @@ def lint_agreement(
                 and agreement.effective_from < basis.in_force_from
             ):
                 add(
-                    LintCode.BASIS_NOT_YET_IN_FORCE,
+                    LintCode.ART6_NOT_YET_IN_FORCE,
                     Severity.ERROR,
                     f"{prefix}.art6[{index}]",
                     f"the agreement takes effect on {agreement.effective_from} but {basis.citation} was not in force "
@@ -329,7 +608,7 @@ def lint_agreement(
             public = sorted(p for p in covered if p in parties and parties[p].public_authority)
             if public:
                 add(
-                    LintCode.PUBLIC_AUTHORITY_LEGITIMATE_INTERESTS,
+                    LintCode.ART6_NOT_FOR_PUBLIC_AUTHORITY,
                     Severity.ERROR,
                     f"{prefix}.art6[{index}]",
                     f"{basis.citation} applies to public authorities ({', '.join(public)}), which cannot rely on it "
@@ -369,6 +648,33 @@ def lint_agreement(
                 f"flows[{j}]",
                 f"flows {first.id} and {second.id} overlap but their restrictions contradict: {reason}",
             )
+
+    # Escalations name a person: every party needs a DPO and a safeguarding lead, health and care a Caldicott Guardian.
+    for index, party in enumerate(agreement.parties):
+        organisation = organisations.get(party.organisation_id)
+        if organisation is None:
+            continue
+        organisation_type = vocabulary.organisation_types.get(organisation.type)
+        needed = list(ESCALATION_ROLES)
+        if organisation_type is not None and organisation_type.health_or_social_care:
+            needed.append(ContactRole.CALDICOTT_GUARDIAN)
+        held = {contact.role for contact in organisation.contacts}
+        missing = [role.value.replace("_", " ") for role in needed if role not in held]
+        if missing:
+            add(
+                LintCode.ESCALATION_CONTACT_MISSING,
+                Severity.WARNING,
+                f"parties[{index}]",
+                f"{organisation.name} has no {', '.join(missing)} on record: the checker cannot name whom to ask",
+            )
+
+    findings += consent_route_findings(agreement, vocabulary, organisations)
+    findings += official_authority_findings(agreement)
+    findings += inheritance_findings(agreement, vocabulary)
+    findings += party_footing_findings(agreement, vocabulary, organisations)
+    findings += gateway_findings(agreement, organisations)
+    findings += signatory_findings(agreement)
+    findings += never_tell_findings(agreement)
 
     unique = {(f.path, f.code, f.message): f for f in findings}
     return sorted(unique.values(), key=lambda f: (f.path, f.code.value, f.message))

@@ -6,9 +6,25 @@ Field names follow the words governance leads use in the agreements themselves
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from enum import StrEnum
+
+
+def add_months(day: date, months: int) -> date:
+    """``day`` plus whole months, clamped to the month's last day (31 Jan + 1 month = 28/29 Feb).
+
+    Total: a result past the last representable date is ``date.max``, so a review date of 9999-12-31
+    plus a grace period never breaks a check.
+    """
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    if year > date.max.year:
+        return date.max
+    if year < date.min.year:
+        return date.min
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 class AgreementKind(StrEnum):
@@ -148,6 +164,8 @@ class ConsentOverrideGround(StrEnum):
     """Grounds on which an agreement allows sharing without consent or against a refusal."""
 
     SIGNIFICANT_HARM_TO_CHILD = "significant_harm_to_child"
+    # A perceived risk of harm to a child is enough to share without consent (2024 advice, rule 3).
+    RISK_OF_HARM_TO_CHILD = "risk_of_harm_to_child"
     ADULT_AT_RISK = "adult_at_risk"
     RISK_TO_OTHERS = "risk_to_others"
     RISK_TO_LIFE = "risk_to_life"
@@ -232,6 +250,9 @@ class Party:
     apd_reference: str | None = None
     dpia_reference: str | None = None
     signatory: Signatory | None = None
+    # The organisation that is the data controller, where the party is part of another party's legal entity
+    # (children's services, education and youth justice of one council): not a separate controller.
+    controller: str | None = None
 
     def signed_on_or_before(self, day: date) -> bool:
         """True when the party's signatory had signed by ``day``."""
@@ -245,6 +266,8 @@ class AgreementPurpose:
     purpose: str
     gateways: tuple[str, ...] = ()
     description: str | None = None
+    # A voluntary service (early help): shared for it only with consent, whatever grounds the agreement lists.
+    consent_required: bool = False
 
 
 @dataclass(frozen=True)
@@ -259,6 +282,18 @@ class Endpoint:
         given = sum((self.organisation is not None, self.organisation_type is not None, self.any_party))
         if given != 1:
             raise ValueError("an endpoint names exactly one of organisation, organisation_type or any_party")
+
+    def matches(self, organisation_id: str | None, organisation_type: str | None, is_party: bool) -> bool:
+        """True when this end admits the organisation (or, outside the registry, an organisation of this type).
+
+        "Any party" admits only a party to the agreement; a type admits any organisation of it, party or
+        not, which is how a flow reaches a recipient outside the registry (a member of the public).
+        """
+        if self.any_party:
+            return is_party
+        if self.organisation is not None:
+            return self.organisation == organisation_id
+        return self.organisation_type == organisation_type
 
 
 @dataclass(frozen=True)
@@ -309,16 +344,36 @@ class LawfulBases:
 
 
 @dataclass(frozen=True)
+class NotTold:
+    """A case-by-case exemption from telling someone about a share, with its ground in law.
+
+    Not a blanket rule: the practitioner decides for each share whether telling would cause the harm the
+    ground names, and records it.
+    """
+
+    subject_type: str
+    ground: str
+    exemption: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
 class ConsentModel:
     """When consent is sought, when sharing without it is allowed, and who must not be told."""
 
     default: ConsentDefault
     override_grounds: tuple[ConsentOverrideGround, ...] = ()
+    # Types never told, with no ground stated (a blanket rule the lint reports); prefer ``not_told``.
     do_not_inform: tuple[str, ...] = ()
+    not_told: tuple[NotTold, ...] = ()
     capacity: str | None = None
     child_competence: str | None = None
     recording: str | None = None
     notes: str | None = None
+
+    def not_told_types(self) -> frozenset[str]:
+        """Every data-subject type this agreement says must not be told (blanket or case by case)."""
+        return frozenset(self.do_not_inform) | {n.subject_type for n in self.not_told}
 
 
 @dataclass(frozen=True)
@@ -340,6 +395,23 @@ class Restrictions:
     onward_disclosure_note: str | None = None
     reserved_decisions: tuple[ReservedDecision, ...] = ()
     no_bulk_sharing: bool = False
+    # Use limitation as data: what shared information may be used for; using it for anything else is onward use
+    # that needs the agreement of the agency that shared it.
+    use_only_for: tuple[str, ...] = ()
+    # DPA 2018 Sch 2 para 5: a disclosure the law requires (an enactment, a court) is not stopped by these limits.
+    except_where_required_by_law: bool = False
+
+
+ArticleEntry = Art6Entry | Art9Entry | Art10Entry
+
+
+def _entry_order(entry: ArticleEntry) -> tuple[str, str, str, str]:
+    return (
+        getattr(entry, "basis", ""),
+        getattr(entry, "condition", ""),
+        getattr(entry, "route", ""),
+        getattr(entry, "schedule1", None) or "",
+    )
 
 
 @dataclass(frozen=True)
@@ -358,6 +430,17 @@ class Flow:
     lawful_bases: LawfulBases | None = None
     restrictions: Restrictions | None = None
     minimisation_note: str | None = None
+    # Restricted categories below one the flow names that it deliberately does not carry (a DASH under "risk
+    # assessment"): said in the agreement so a reader is never left to guess.
+    not_carried: tuple[str, ...] = ()
+
+    def sends_from(self, organisation_id: str | None, organisation_type: str | None, is_party: bool) -> bool:
+        """True when the organisation may send along this flow."""
+        return any(e.matches(organisation_id, organisation_type, is_party) for e in self.source)
+
+    def sends_to(self, organisation_id: str | None, organisation_type: str | None, is_party: bool) -> bool:
+        """True when the organisation may receive along this flow."""
+        return any(e.matches(organisation_id, organisation_type, is_party) for e in self.recipient)
 
 
 @dataclass(frozen=True)
@@ -399,6 +482,33 @@ class Termination:
     notes: str | None = None
 
 
+class ControllerArrangement(StrEnum):
+    """How the parties stand as controllers of the shared data."""
+
+    SEPARATE_CONTROLLERS = "separate_controllers"
+    JOINT_CONTROLLERS = "joint_controllers"
+
+
+@dataclass(frozen=True)
+class Controllership:
+    """Whether the parties are separate or joint controllers (UK GDPR Art 26), and why."""
+
+    arrangement: ControllerArrangement
+    decision: str
+    contact_point: str | None = None
+
+
+@dataclass(frozen=True)
+class IndividualRights:
+    """How individuals' rights are handled: the ICO Data Sharing Code's headings for an agreement."""
+
+    subject_access: str
+    rectification: str
+    privacy_notices: str
+    complaints: str
+    objection_and_restriction: str | None = None
+
+
 @dataclass(frozen=True)
 class Amendment:
     """One entry in the amendments log."""
@@ -438,6 +548,10 @@ class Agreement:
     review: Review = field(default_factory=Review)
     termination: Termination = field(default_factory=Termination)
     amendments: tuple[Amendment, ...] = ()
+    controllership: Controllership | None = None
+    rights: IndividualRights | None = None
+    # The drafters' notes: every assumption made, so an IG lead reading it for sign-off sees them all.
+    notes: str | None = None
 
     def party(self, organisation_id: str) -> Party | None:
         """The party for an organisation, or ``None`` when it is not a party."""
@@ -460,6 +574,57 @@ class Agreement:
     def purpose_ids(self) -> frozenset[str]:
         """The ids of every purpose the agreement serves."""
         return frozenset(p.purpose for p in self.purposes)
+
+    def needs_consent_for(self, purpose: str) -> bool:
+        """True when sharing for this purpose under this agreement needs consent (consent-based, or voluntary)."""
+        if self.consent_model.default is ConsentDefault.REQUIRED:
+            return True
+        return any(p.purpose == purpose and p.consent_required for p in self.purposes)
+
+    def lapses_after(self, grace_months: int) -> date | None:
+        """The last day the agreement may run past its review date (review due plus the grace period)."""
+        return add_months(self.review_due, grace_months) if self.review_due is not None else None
+
+    def last_day_in_force(self, grace_months: int) -> date | None:
+        """The last day this version can cover a share: its expiry, or its review date plus the grace period.
+
+        ``None`` when it is not active at all. What "in force" means is written here once; the compiled
+        index, the rules, the lint and the benchmark all ask this.
+        """
+        if self.status is not AgreementStatus.ACTIVE:
+            return None
+        last = date.max
+        if self.expires_on is not None:
+            last = min(last, self.expires_on)
+        lapses = self.lapses_after(grace_months)
+        if lapses is not None:
+            last = min(last, lapses)
+        return last
+
+    def in_force_on(self, day: date, grace_months: int) -> bool:
+        """True when this version is active, has taken effect, and has neither expired nor lapsed on ``day``."""
+        last = self.last_day_in_force(grace_months)
+        return last is not None and self.effective_from is not None and self.effective_from <= day <= last
+
+    def bases_for(self, flow: Flow, article: str, purpose: str, organisation_id: str) -> tuple[ArticleEntry, ...]:
+        """The lawful-basis entries of one article (art6, art9, art10) that apply to a flow, purpose and party.
+
+        A flow's own entries for an article replace the agreement's for that article; an entry limited to
+        some purposes or parties applies only to them. In a fixed order, so the answer never depends on the
+        order the agreement lists them in.
+        """
+        flow_level: tuple[ArticleEntry, ...] = getattr(flow.lawful_bases, article) if flow.lawful_bases else ()
+        chosen: tuple[ArticleEntry, ...] = flow_level or getattr(self.lawful_bases, article)
+        applicable = [
+            e
+            for e in chosen
+            if (not e.purposes or purpose in e.purposes) and (not e.parties or organisation_id in e.parties)
+        ]
+        return tuple(sorted(applicable, key=_entry_order))
+
+    def restrictions_for(self, flow: Flow) -> tuple[Restrictions, ...]:
+        """The restrictions a share along this flow must keep: the agreement's, then the flow's own."""
+        return (self.restrictions,) if flow.restrictions is None else (self.restrictions, flow.restrictions)
 
 
 @dataclass(frozen=True)

@@ -40,16 +40,25 @@ class RegistrySnapshot:
             for revision in history:
                 for party in revision.agreement.parties:
                     by_party[party.organisation_id].add(agreement_id)
+        by_kind: dict[str, list[str]] = defaultdict(list)
+        for agreement_id, history in self.histories.items():
+            by_kind[history[-1].agreement.kind.value].append(agreement_id)
+        self._by_kind: Mapping[str, tuple[str, ...]] = {kind: tuple(sorted(ids)) for kind, ids in by_kind.items()}
         # Sorted so the answer never depends on the order agreements were given in.
         self._by_party: Mapping[str, tuple[str, ...]] = {org: tuple(sorted(ids)) for org, ids in by_party.items()}
         self._party_sets: Mapping[str, frozenset[str]] = {org: frozenset(ids) for org, ids in by_party.items()}
         # Derived from the immutable revisions above, so safe to fill lazily and keep for the snapshot's life.
         self._compiled: dict[tuple[str, int], CompiledAgreement] = {}
         self._compiled_on: dict[tuple[str, date], tuple[CompiledAgreement, bool]] = {}
+        self._do_not_inform: dict[tuple[str, date], frozenset[str]] = {}
 
     def agreements_with_party(self, organisation_id: str) -> tuple[str, ...]:
         """Ids of agreements that name this organisation as a party in any revision."""
         return self._by_party.get(organisation_id, ())
+
+    def agreement_ids_of_kind(self, kind: str) -> tuple[str, ...]:
+        """Ids of agreements whose latest revision is of this kind (``mash``, ``marac``, ``mappa``...), sorted."""
+        return self._by_kind.get(kind, ())
 
     def agreement_ids_with_party(self, organisation_id: str) -> frozenset[str]:
         """The same agreements as ``agreements_with_party``, as a set for membership tests."""
@@ -82,6 +91,21 @@ class RegistrySnapshot:
             if len(self._compiled_on) >= _COMPILED_ON_CACHE_LIMIT:
                 self._compiled_on.clear()
             found = self._compiled_on[key] = (self.compiled(revision), in_force is not None)
+        return found
+
+    def do_not_inform(self, organisation_id: str, as_of: date) -> frozenset[str]:
+        """Data-subject types that an agreement in force for this organisation on ``as_of`` says must not be told."""
+        key = (organisation_id, as_of)
+        found = self._do_not_inform.get(key)
+        if found is None:
+            types: set[str] = set()
+            for agreement_id in self.agreements_with_party(organisation_id):
+                compiled, in_force = self.compiled_on(agreement_id, as_of)
+                if in_force:
+                    types.update(compiled.revision.agreement.consent_model.not_told_types())
+            if len(self._do_not_inform) >= _COMPILED_ON_CACHE_LIMIT:
+                self._do_not_inform.clear()
+            found = self._do_not_inform[key] = frozenset(types)
         return found
 
     def compile_all(self) -> None:

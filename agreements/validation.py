@@ -103,6 +103,7 @@ def _validate_lawful_bases(
 
 def _validate_restrictions(check: _Checker, path: str, restrictions: Restrictions, vocabulary: Vocabulary) -> None:
     check.terms(f"{path}.prohibited_purposes", restrictions.prohibited_purposes, vocabulary.purposes, "purpose")
+    check.terms(f"{path}.use_only_for", restrictions.use_only_for, vocabulary.purposes, "purpose")
     for index, reserved in enumerate(restrictions.reserved_decisions):
         check.term(f"{path}.reserved_decisions[{index}].purpose", reserved.purpose, vocabulary.purposes, "purpose")
 
@@ -132,6 +133,13 @@ def validate_agreement(agreement: Agreement, vocabulary: Vocabulary, organisatio
     check.unique("parties", party_ids, "party", "organisation_id")
     for index, party in enumerate(agreement.parties):
         check.term(f"parties[{index}].organisation_id", party.organisation_id, organisations, "organisation")
+        if party.controller is not None and party.controller not in party_ids:
+            check.add(
+                f"parties[{index}].controller",
+                f"the controller {party.controller!r} is not a party to the agreement",
+            )
+        if party.controller == party.organisation_id:
+            check.add(f"parties[{index}].controller", "a party is not its own parent controller; leave it out")
 
     check.unique("purposes", purpose_ids, "purpose", "purpose")
     for index, purpose in enumerate(agreement.purposes):
@@ -148,6 +156,13 @@ def validate_agreement(agreement: Agreement, vocabulary: Vocabulary, organisatio
         vocabulary.data_subject_types,
         "data subject type",
     )
+    for index, not_told in enumerate(agreement.consent_model.not_told):
+        check.term(
+            f"consent_model.not_told[{index}].subject_type",
+            not_told.subject_type,
+            vocabulary.data_subject_types,
+            "data subject type",
+        )
     _validate_restrictions(check, "restrictions", agreement.restrictions, vocabulary)
     for index, rule in enumerate(agreement.retention):
         check.term(f"retention[{index}].organisation_id", rule.organisation_id, party_ids, "party of this agreement")
@@ -183,6 +198,7 @@ def validate_agreement(agreement: Agreement, vocabulary: Vocabulary, organisatio
                     f"data subject type {subject!r} is not one of the agreement's data subjects",
                 )
         check.terms(f"{here}.data_categories", flow.data_categories, vocabulary.data_categories, "data category")
+        check.terms(f"{here}.not_carried", flow.not_carried, vocabulary.data_categories, "data category")
         check.unique(f"{here}.data_categories", flow.data_categories, "data category")
         if flow.lawful_bases is not None:
             _validate_lawful_bases(check, f"{here}.lawful_bases", flow.lawful_bases, vocabulary, purpose_ids, party_ids)

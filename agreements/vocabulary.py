@@ -48,6 +48,9 @@ class DataCategory:
     parent: str | None = None
     special_category: bool = False
     criminal_offence: bool = False
+    # The process that owns this kind of record (a DASH or a MARAC action plan belongs to the MARAC, a MAPPA
+    # risk management plan to MAPPA): its onward rules travel with it, and a flow must name it to carry it.
+    process: str | None = None
     dpv: str | None = None
 
 
@@ -60,6 +63,10 @@ class Purpose:
     description: str
     gateways: tuple[str, ...] = ()
     protects: ProtectedGroup | None = None
+    # Protective: sharing for it can prevent harm to someone (what an emergency share must be for).
+    protective: bool = False
+    # A law enforcement purpose (DPA 2018 s31): processing by competent authorities for it falls under Part 3.
+    law_enforcement: bool = False
     dpv: str | None = None
 
 
@@ -73,6 +80,9 @@ class OrganisationType:
     public_authority: bool = True
     competent_authority: bool = False
     health_or_social_care: bool = False
+    # Able to act to protect someone at risk (a statutory safeguarding or emergency service, a school for its
+    # pupils): the only recipients an emergency or public-interest disclosure may go to.
+    can_act_to_protect: bool = False
     dpv: str | None = None
 
 
@@ -153,6 +163,61 @@ class StatutoryGateway:
     dpv: str | None = None
 
 
+@dataclass(frozen=True)
+class Annex1Condition:
+    """A UK GDPR Annex 1 condition: what makes an interest a recognised legitimate interest (Art 6(1)(ea), 6(5))."""
+
+    id: str
+    label: str
+    description: str
+    citation: str
+    paragraph: str
+    dpv: str | None = None
+
+
+@dataclass(frozen=True)
+class Schedule8Condition:
+    """A DPA 2018 Schedule 8 condition for sensitive processing by a competent authority (Part 3, s35(5))."""
+
+    id: str
+    label: str
+    description: str
+    citation: str
+    paragraph: str
+    # s35(4)(b) and (5)(c): sensitive processing for a law enforcement purpose always needs the s42 document too.
+    apd_required: bool = True
+    dpv: str | None = None
+
+
+@dataclass(frozen=True)
+class Schedule2Exemption:
+    """A DPA 2018 Schedule 2 exemption from the listed UK GDPR provisions, applied case by case."""
+
+    id: str
+    label: str
+    description: str
+    citation: str
+    part: str
+    paragraph: str
+    # The exemption applies only "to the extent that" compliance would prejudice the purpose or prevent the
+    # disclosure: a ground recorded for each case, never a blanket rule for a whole agreement.
+    case_by_case: bool = True
+    dpv: str | None = None
+
+
+@dataclass(frozen=True)
+class PolicyDocument:
+    """A policy document the law requires before some processing (an appropriate policy document)."""
+
+    id: str
+    label: str
+    description: str
+    citation: str
+    # How long the document must be kept after the processing it covers has ended.
+    retain_months_after_processing: int | None = None
+    dpv: str | None = None
+
+
 VocabularyTerm = (
     DataCategory
     | Purpose
@@ -163,6 +228,10 @@ VocabularyTerm = (
     | Schedule1Condition
     | Art10Route
     | StatutoryGateway
+    | Annex1Condition
+    | Schedule8Condition
+    | Schedule2Exemption
+    | PolicyDocument
 )
 
 
@@ -187,10 +256,17 @@ class Vocabulary:
     schedule1_conditions: Mapping[str, Schedule1Condition]
     art10_routes: Mapping[str, Art10Route]
     statutory_gateways: Mapping[str, StatutoryGateway]
+    # Later term sets default to empty so a vocabulary built without them (an older file, a test) still loads.
+    annex1_conditions: Mapping[str, Annex1Condition] = field(default_factory=dict)
+    schedule8_conditions: Mapping[str, Schedule8Condition] = field(default_factory=dict)
+    schedule2_exemptions: Mapping[str, Schedule2Exemption] = field(default_factory=dict)
+    policy_documents: Mapping[str, PolicyDocument] = field(default_factory=dict)
     _ancestors: Mapping[str, frozenset[str]] = field(init=False, repr=False, compare=False)
     _descendants: Mapping[str, frozenset[str]] = field(init=False, repr=False, compare=False)
     _special: frozenset[str] = field(init=False, repr=False, compare=False)
     _criminal: frozenset[str] = field(init=False, repr=False, compare=False)
+    _process: Mapping[str, str] = field(init=False, repr=False, compare=False)
+    _covered_by: Mapping[str, frozenset[str]] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         ancestors: dict[str, frozenset[str]] = {}
@@ -220,10 +296,26 @@ class Vocabulary:
             for c, above in ancestors.items()
             if any(a in categories and categories[a].criminal_offence for a in above)
         }
+        # The nearest owning process up the hierarchy: a record type below a process-owned one is owned too.
+        process: dict[str, str] = {}
+        for category_id in categories:
+            step: str | None = category_id
+            while step is not None and step in categories:
+                owner = categories[step].process
+                if owner:
+                    process[category_id] = owner
+                    break
+                step = categories[step].parent
         object.__setattr__(self, "_ancestors", ancestors)
         object.__setattr__(self, "_descendants", {c: frozenset(below) for c, below in descendants.items()})
         object.__setattr__(self, "_special", frozenset(special))
         object.__setattr__(self, "_criminal", frozenset(criminal))
+        object.__setattr__(self, "_process", process)
+        covered_by = {
+            c: frozenset(d for d in below | {c} if self.restrictions_of(d) <= self.restrictions_of(c))
+            for c, below in descendants.items()
+        }
+        object.__setattr__(self, "_covered_by", covered_by)
 
     @classmethod
     def build(
@@ -239,6 +331,10 @@ class Vocabulary:
         schedule1_conditions: Iterable[Schedule1Condition] = (),
         art10_routes: Iterable[Art10Route] = (),
         statutory_gateways: Iterable[StatutoryGateway] = (),
+        annex1_conditions: Iterable[Annex1Condition] = (),
+        schedule8_conditions: Iterable[Schedule8Condition] = (),
+        schedule2_exemptions: Iterable[Schedule2Exemption] = (),
+        policy_documents: Iterable[PolicyDocument] = (),
     ) -> Vocabulary:
         """Index lists of terms into a vocabulary."""
         return cls(
@@ -252,15 +348,44 @@ class Vocabulary:
             schedule1_conditions=_index(schedule1_conditions),
             art10_routes=_index(art10_routes),
             statutory_gateways=_index(statutory_gateways),
+            annex1_conditions=_index(annex1_conditions),
+            schedule8_conditions=_index(schedule8_conditions),
+            schedule2_exemptions=_index(schedule2_exemptions),
+            policy_documents=_index(policy_documents),
         )
 
     def ancestors_of(self, category_id: str) -> frozenset[str]:
         """The category itself and every category above it."""
         return self._ancestors.get(category_id, frozenset({category_id}))
 
+    def restrictions_of(self, category_id: str) -> frozenset[str]:
+        """What makes a category restricted: special category, criminal offence data, the process owning it."""
+        found = set()
+        if category_id in self._special:
+            found.add("special category")
+        if category_id in self._criminal:
+            found.add("criminal offence")
+        if category_id in self._process:
+            found.add(f"process:{self._process[category_id]}")
+        return frozenset(found)
+
+    def covered_by(self, permitted_category: str) -> frozenset[str]:
+        """Every category a flow permitting ``permitted_category`` may carry.
+
+        The category itself and the categories below it, except those more restricted than it:
+        special category data, criminal offence data and records owned by a process (a DASH, a MARAC
+        action plan, a MAPPA plan) must be named by the flow itself, never inherited from a general
+        parent such as "risk assessment".
+        """
+        return self._covered_by.get(permitted_category, frozenset({permitted_category}))
+
     def permits(self, permitted_category: str, requested_category: str) -> bool:
         """True when a flow permitting ``permitted_category`` permits ``requested_category``."""
-        return permitted_category in self.ancestors_of(requested_category)
+        return requested_category in self.covered_by(permitted_category)
+
+    def process_of(self, category_id: str) -> str | None:
+        """The process that owns this kind of record (e.g. ``marac``, ``mappa``), or ``None``."""
+        return self._process.get(category_id)
 
     def descendants_of(self, category_id: str) -> frozenset[str]:
         """The category itself and every category below it."""
@@ -286,4 +411,8 @@ class Vocabulary:
             "schedule1_conditions": self.schedule1_conditions,
             "art10_routes": self.art10_routes,
             "statutory_gateways": self.statutory_gateways,
+            "annex1_conditions": self.annex1_conditions,
+            "schedule8_conditions": self.schedule8_conditions,
+            "schedule2_exemptions": self.schedule2_exemptions,
+            "policy_documents": self.policy_documents,
         }

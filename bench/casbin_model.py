@@ -117,8 +117,16 @@ def permission_lines(snapshot: RegistrySnapshot, as_of: date) -> Iterator[Policy
 
 
 def category_links(vocabulary: Vocabulary) -> list[tuple[str, str]]:
-    """``(child, parent)`` for the data category hierarchy: casbin's role links."""
-    return sorted((c.id, c.parent) for c in vocabulary.data_categories.values() if c.parent is not None)
+    """``(child, parent)`` for the data category hierarchy: casbin's role links.
+
+    A restricted child (special, criminal or process-owned where its parent is not) is not inherited
+    (``Vocabulary.covered_by``), so it has no link to its parent.
+    """
+    return sorted(
+        (c.id, c.parent)
+        for c in vocabulary.data_categories.values()
+        if c.parent is not None and vocabulary.restrictions_of(c.id) <= vocabulary.restrictions_of(c.parent)
+    )
 
 
 class ListAdapter(Adapter):  # type: ignore[misc]
@@ -152,7 +160,8 @@ class CasbinShareModel:
         recipient = question.recipient or outside_recipient(question.recipient_type or "")
         enforce = self.enforcer.enforce
         return all(
-            enforce(question.discloser, recipient, question.purpose, question.subject.type, category)
+            enforce(question.discloser, recipient, question.purpose, subject_type, category)
+            for subject_type in sorted(question.subject_types())
             for category in question.data_categories
         )
 

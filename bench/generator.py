@@ -27,6 +27,7 @@ Every name is invented. Everything is deterministic for a seed.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -66,7 +67,7 @@ from agreements.model import (
     Termination,
     TransferMethod,
 )
-from agreements.question import ConsentStatus, NotSoughtReason, RiskFact, ShareQuestion, SubjectFacts, Urgency
+from agreements.question import ConsentStatus, NotSoughtReason, Person, RiskFact, ShareQuestion, Urgency
 from agreements.vocabulary import Vocabulary
 
 AS_OF = date(2026, 6, 1)
@@ -1846,22 +1847,22 @@ _QUESTION_MIX: tuple[tuple[str, float], ...] = (
 
 def _subject_and_facts(
     subject_type: str, kind: AgreementKind, rng: random.Random
-) -> tuple[SubjectFacts, ConsentStatus, NotSoughtReason | None, frozenset[RiskFact]]:
+) -> tuple[Person, ConsentStatus, NotSoughtReason | None, frozenset[RiskFact]]:
     risks: set[RiskFact] = set()
     if subject_type in ("child", "unaccompanied-asylum-seeking-child"):
-        subject = SubjectFacts(type=subject_type)
+        subject = Person(type=subject_type)
     elif subject_type == "adult-at-risk":
         roll = rng.random()
-        subject = SubjectFacts(
+        subject = Person(
             type=subject_type,
             care_and_support_needs=True,
             unable_to_protect_self=rng.random() < 0.85,
             has_capacity=True if roll < 0.6 else (False if roll < 0.8 else None),
         )
     elif subject_type == "deceased-person":
-        subject = SubjectFacts(type=subject_type, deceased=True)
+        subject = Person(type=subject_type, deceased=True)
     else:
-        subject = SubjectFacts(
+        subject = Person(
             type=subject_type,
             care_and_support_needs=rng.random() < 0.1,
             has_capacity=rng.choice((True, True, None)),
@@ -1996,14 +1997,12 @@ class _Asker:
         subject, consent, reason, risks = _subject_and_facts(subject_type, agreement.kind, rng)
         return ShareQuestion(
             discloser=discloser,
-            subject=subject,
+            people=(dataclasses.replace(subject, consent=consent, consent_not_sought_reason=reason),),
             data_categories=tuple(dict.fromkeys(categories)),
             purpose=purpose,
             as_of=AS_OF,
             recipient=recipient,
             recipient_type=recipient_type,
-            consent=consent,
-            consent_not_sought_reason=reason,
             risks=risks,
             urgency=urgency,
             received_from=received_from,

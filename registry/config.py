@@ -19,6 +19,11 @@ class ConfigError(RuntimeError):
     """The environment does not describe a usable configuration."""
 
 
+MIN_SECRET_KEY_LENGTH = 32
+# A lapsed agreement stops covering shares; years of grace would keep a dead agreement alive.
+MAX_GRACE_MONTHS = 24
+
+
 def data_dir(environ: Mapping[str, str] | None = None) -> Path:
     """Where the embedded SQLite database lives."""
     env = os.environ if environ is None else environ
@@ -34,12 +39,18 @@ def database_url(environ: Mapping[str, str] | None = None) -> str:
 def settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Every setting the application reads, taken from the environment."""
     env = os.environ if environ is None else environ
-    production = env.get("REGISTRY_ENV", "development") == "production"
+    environment = (env.get("REGISTRY_ENV") or "development").strip().lower()
+    production = environment == "production"
     secret = env.get("REGISTRY_SECRET_KEY")
-    if not secret:
-        if production:
-            # A guessable key would let anyone forge a session cookie.
-            raise ConfigError("REGISTRY_SECRET_KEY must be set when REGISTRY_ENV=production")
+    if environment != "development":
+        # Anything but a developer's machine (production, staging, "Production"...) needs a long, private key: a
+        # guessable or short one would let anyone forge a session cookie.
+        if not secret or len(secret) < MIN_SECRET_KEY_LENGTH:
+            raise ConfigError(
+                f"REGISTRY_SECRET_KEY must be set to at least {MIN_SECRET_KEY_LENGTH} characters when REGISTRY_ENV "
+                f"is {environment!r} (only 'development' may use the built-in key)"
+            )
+    elif not secret:
         secret = DEV_SECRET_KEY
     # Unset: each agreement's own review.lapse_grace_months (3 by default) decides when it lapses.
     grace: int | None = None
@@ -48,11 +59,11 @@ def settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
             grace = int(env["REGISTRY_REVIEW_GRACE_MONTHS"])
         except ValueError as exc:
             raise ConfigError("REGISTRY_REVIEW_GRACE_MONTHS must be a whole number of months") from exc
-        if grace < 0:
-            raise ConfigError("REGISTRY_REVIEW_GRACE_MONTHS must not be negative")
+        if not 0 <= grace <= MAX_GRACE_MONTHS:
+            raise ConfigError(f"REGISTRY_REVIEW_GRACE_MONTHS must be between 0 and {MAX_GRACE_MONTHS} months")
     secure_cookies = production or env.get("REGISTRY_SECURE_COOKIES", "").lower() in {"1", "true", "yes"}
     return {
-        "REGISTRY_ENV": "production" if production else env.get("REGISTRY_ENV", "development"),
+        "REGISTRY_ENV": environment,
         # The embedded SQLite default: the only database `flask registry dev-admin` may touch.
         "EMBEDDED_DATABASE": not env.get("DATABASE_URL"),
         "MAX_CONTENT_LENGTH": _whole_number(env, "REGISTRY_MAX_BODY_BYTES", 2 * 1024 * 1024),

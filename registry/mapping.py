@@ -9,7 +9,8 @@ from typing import Any
 
 from agreements.model import Agreement, AgreementRevision, Organisation
 from registry.models import AgreementCategoryRow, AgreementPartyRow, AgreementRevisionRow, AgreementRow, OrganisationRow
-from schemas.agreement import AgreementSchema, OrganisationSchema
+from schemas.agreement import AGREEMENT_SCHEMA_VERSION, AgreementSchema, OrganisationSchema
+from schemas.base import identity_document
 
 
 def organisation_record(organisation: Organisation) -> dict[str, Any]:
@@ -56,8 +57,13 @@ def agreement_content(agreement: Agreement) -> dict[str, Any]:
 
 
 def content_hash(content: dict[str, Any]) -> str:
-    """SHA-256 of the content's canonical JSON, so equal content always hashes equal."""
-    canonical = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    """A revision's identity: SHA-256 of the canonical JSON of its content without fields at their defaults.
+
+    Equal content always hashes equal, and a field the schema gains later (absent from old documents,
+    at its default in new ones) changes no stored identity.
+    """
+    identity = identity_document(AgreementSchema(), content)
+    canonical = json.dumps(identity, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
@@ -75,6 +81,7 @@ def revision_to_row(revision: AgreementRevision) -> AgreementRevisionRow:
         expires_on=agreement.expires_on,
         content=content,
         content_hash=content_hash(content),
+        schema_version=AGREEMENT_SCHEMA_VERSION,
         recorded_at=revision.recorded_at,
         recorded_by=revision.recorded_by,
         change_note=revision.change_note,

@@ -63,6 +63,8 @@ class AgreementRevisionRow(SQLModel, table=True):
     expires_on: date | None = None
     content: dict[str, Any] = Field(sa_column=Column(JSON, nullable=False))
     content_hash: str = Field(max_length=64)
+    # The agreement schema the content was written with (schemas.agreement.AGREEMENT_SCHEMA_VERSION).
+    schema_version: int = Field(default=1)
     recorded_at: datetime
     recorded_by: str
     change_note: str | None = None

@@ -7,13 +7,19 @@ from typing import Any
 from marshmallow import ValidationError, fields, post_dump, post_load, validate, validates_schema
 
 from agreements import model
-from schemas.base import DomainSchema, tuples
+from schemas.base import AwareDateTime, Date, DomainSchema, tuples
+from schemas.limits import MAX_NAME
+
+# The shape of an agreement document. Stored with each revision; bumped when a field changes meaning or a
+# required field is added (an optional field with a default changes no identity: ``identity_document``).
+AGREEMENT_SCHEMA_VERSION = 2
 
 _ID = validate.Regexp(
     r"^[A-Za-z0-9][A-Za-z0-9._-]*$",
     error="Use letters, digits, '.', '_' or '-' only, starting with a letter or digit.",
 )
 _TEXT = validate.Length(min=1, error="Must not be empty.")
+_SHORT = validate.Length(max=MAX_NAME, error="Longer than {max} characters.")
 
 
 def _id(**kwargs: Any) -> fields.String:
@@ -21,11 +27,17 @@ def _id(**kwargs: Any) -> fields.String:
 
 
 def _text(**kwargs: Any) -> fields.String:
+    """Free text: a summary, a note, a description (``DomainSchema`` caps every text at MAX_LONG_TEXT)."""
     return fields.String(validate=_TEXT, **kwargs)
 
 
+def _name(**kwargs: Any) -> fields.String:
+    """A name, a title, a reference or a term: at most MAX_NAME characters."""
+    return fields.String(validate=[_TEXT, _SHORT], **kwargs)
+
+
 def _ids(**kwargs: Any) -> fields.List[Any]:
-    return fields.List(fields.String(validate=_TEXT), **kwargs)
+    return fields.List(fields.String(validate=[_TEXT, _SHORT]), **kwargs)
 
 
 def _enum(enum: type[Any], **kwargs: Any) -> fields.Enum[Any]:
@@ -36,10 +48,10 @@ class ContactSchema(DomainSchema):
     """A named contact in a role."""
 
     role = _enum(model.ContactRole, required=True)
-    name = _text(required=True)
-    job_title = _text(allow_none=True)
+    name = _name(required=True)
+    job_title = _name(allow_none=True)
     email = fields.Email(allow_none=True)
-    telephone = _text(allow_none=True)
+    telephone = _name(allow_none=True)
     organisation_id = _id(allow_none=True)
 
     @post_load
@@ -50,8 +62,8 @@ class ContactSchema(DomainSchema):
 class IdentifierSchema(DomainSchema):
     """An identifier in a named register."""
 
-    scheme = _text(required=True)
-    value = _text(required=True)
+    scheme = _name(required=True)
+    value = _name(required=True)
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> model.Identifier:
@@ -62,8 +74,8 @@ class OrganisationSchema(DomainSchema):
     """An organisation's own record."""
 
     id = _id(required=True)
-    name = _text(required=True)
-    type = _text(required=True)
+    name = _name(required=True)
+    type = _name(required=True)
     public_authority = fields.Boolean(required=True)
     competent_authority = fields.Boolean(load_default=False)
     identifiers = fields.List(fields.Nested(IdentifierSchema), load_default=list)
@@ -79,9 +91,9 @@ class OrganisationSchema(DomainSchema):
 class SignatorySchema(DomainSchema):
     """Who signed for a party and when."""
 
-    name = _text(required=True)
-    job_title = _text(required=True)
-    signed_on = fields.Date(allow_none=True)
+    name = _name(required=True)
+    job_title = _name(required=True)
+    signed_on = Date(allow_none=True)
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> model.Signatory:
@@ -97,9 +109,10 @@ class PartySchema(DomainSchema):
     )
     public_authority = fields.Boolean(required=True)
     competent_authority = fields.Boolean(load_default=False)
-    apd_reference = _text(allow_none=True)
-    dpia_reference = _text(allow_none=True)
+    apd_reference = _name(allow_none=True)
+    dpia_reference = _name(allow_none=True)
     signatory = fields.Nested(SignatorySchema, allow_none=True)
+    controller = _id(allow_none=True)
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> model.Party:
@@ -109,9 +122,10 @@ class PartySchema(DomainSchema):
 class AgreementPurposeSchema(DomainSchema):
     """A purpose the agreement serves and the gateways relied on."""
 
-    purpose = _text(required=True)
+    purpose = _name(required=True)
     gateways = _ids(load_default=list)
     description = _text(allow_none=True)
+    consent_required = fields.Boolean(load_default=False)
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> model.AgreementPurpose:
@@ -121,8 +135,8 @@ class AgreementPurposeSchema(DomainSchema):
 class EndpointSchema(DomainSchema):
     """One end of a flow: ``{organisation: id}``, ``{organisation_type: id}`` or ``{any_party: true}``."""
 
-    organisation = _text()
-    organisation_type = _text()
+    organisation = _name()
+    organisation_type = _name()
     any_party = fields.Boolean()
 
     @validates_schema
@@ -147,7 +161,7 @@ class EndpointSchema(DomainSchema):
 class Art6EntrySchema(DomainSchema):
     """An Art 6(1) basis with its source in law."""
 
-    basis = _text(required=True)
+    basis = _name(required=True)
     source = _text(required=True)
     gateways = _ids(load_default=list)
     purposes = _ids(load_default=list)
@@ -161,8 +175,8 @@ class Art6EntrySchema(DomainSchema):
 class Art9EntrySchema(DomainSchema):
     """An Art 9(2) condition with its Schedule 1 condition."""
 
-    condition = _text(required=True)
-    schedule1 = _text(allow_none=True)
+    condition = _name(required=True)
+    schedule1 = _name(allow_none=True)
     source = _text(allow_none=True)
     purposes = _ids(load_default=list)
     parties = _ids(load_default=list)
@@ -175,8 +189,8 @@ class Art9EntrySchema(DomainSchema):
 class Art10EntrySchema(DomainSchema):
     """An Art 10 route for criminal offence data."""
 
-    route = _text(required=True)
-    schedule1 = _text(allow_none=True)
+    route = _name(required=True)
+    schedule1 = _name(allow_none=True)
     via_paragraph_36 = fields.Boolean(load_default=False)
     source = _text(allow_none=True)
     purposes = _ids(load_default=list)
@@ -199,12 +213,26 @@ class LawfulBasesSchema(DomainSchema):
         return model.LawfulBases(**tuples(data))
 
 
+class NotToldSchema(DomainSchema):
+    """A case-by-case exemption from telling someone, with its ground."""
+
+    subject_type = _id(required=True)
+    ground = _text(required=True)
+    exemption = _id(allow_none=True)
+    note = _text(allow_none=True)
+
+    @post_load
+    def _build(self, data: dict[str, Any], **_: Any) -> model.NotTold:
+        return model.NotTold(**data)
+
+
 class ConsentModelSchema(DomainSchema):
     """The consent model."""
 
     default = _enum(model.ConsentDefault, required=True)
     override_grounds = fields.List(_enum(model.ConsentOverrideGround), load_default=list)
     do_not_inform = _ids(load_default=list)
+    not_told = fields.List(fields.Nested(NotToldSchema), load_default=list)
     capacity = _text(allow_none=True)
     child_competence = _text(allow_none=True)
     recording = _text(allow_none=True)
@@ -218,8 +246,8 @@ class ConsentModelSchema(DomainSchema):
 class ReservedDecisionSchema(DomainSchema):
     """A decision reserved to a panel or role."""
 
-    purpose = _text(required=True)
-    decided_by = _text(required=True)
+    purpose = _name(required=True)
+    decided_by = _name(required=True)
     description = _text(allow_none=True)
 
     @post_load
@@ -236,6 +264,8 @@ class RestrictionsSchema(DomainSchema):
     onward_disclosure_note = _text(allow_none=True)
     reserved_decisions = fields.List(fields.Nested(ReservedDecisionSchema), load_default=list)
     no_bulk_sharing = fields.Boolean(load_default=False)
+    use_only_for = _ids(load_default=list)
+    except_where_required_by_law = fields.Boolean(load_default=False)
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> model.Restrictions:
@@ -266,6 +296,7 @@ class FlowSchema(DomainSchema):
     methods = fields.List(_enum(model.TransferMethod), load_default=list)
     lawful_bases = fields.Nested(LawfulBasesSchema, allow_none=True)
     restrictions = fields.Nested(RestrictionsSchema, allow_none=True)
+    not_carried = _ids(load_default=list)
     minimisation_note = _text(allow_none=True)
 
     @post_load
@@ -288,7 +319,7 @@ class RetentionRuleSchema(DomainSchema):
 class SecuritySchema(DomainSchema):
     """Security arrangements."""
 
-    classification = _text(allow_none=True)
+    classification = _name(allow_none=True)
     transfer_methods = fields.List(_enum(model.TransferMethod), load_default=list)
     encryption = _text(allow_none=True)
     access_control = _text(allow_none=True)
@@ -305,7 +336,7 @@ class ReviewSchema(DomainSchema):
     frequency_months = fields.Integer(load_default=12, validate=validate.Range(min=1, max=120))
     reminder_months_before = fields.Integer(load_default=3, validate=validate.Range(min=0, max=24))
     lapse_grace_months = fields.Integer(load_default=3, validate=validate.Range(min=0, max=24))
-    last_reviewed_on = fields.Date(allow_none=True)
+    last_reviewed_on = Date(allow_none=True)
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> model.Review:
@@ -324,13 +355,39 @@ class TerminationSchema(DomainSchema):
         return model.Termination(**data)
 
 
+class ControllershipSchema(DomainSchema):
+    """Separate or joint controllers, and the decision."""
+
+    arrangement = _enum(model.ControllerArrangement, required=True)
+    decision = _text(required=True)
+    contact_point = _text(allow_none=True)
+
+    @post_load
+    def _build(self, data: dict[str, Any], **_: Any) -> model.Controllership:
+        return model.Controllership(**data)
+
+
+class IndividualRightsSchema(DomainSchema):
+    """How individuals' rights are handled."""
+
+    subject_access = _text(required=True)
+    rectification = _text(required=True)
+    privacy_notices = _text(required=True)
+    complaints = _text(required=True)
+    objection_and_restriction = _text(allow_none=True)
+
+    @post_load
+    def _build(self, data: dict[str, Any], **_: Any) -> model.IndividualRights:
+        return model.IndividualRights(**data)
+
+
 class AmendmentSchema(DomainSchema):
     """An entry in the amendments log."""
 
-    version = _text(required=True)
-    date = fields.Date(required=True)
+    version = _name(required=True)
+    date = Date(required=True)
     summary = _text(required=True)
-    approved_by = _text(allow_none=True)
+    approved_by = _name(allow_none=True)
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> model.Amendment:
@@ -341,15 +398,15 @@ class AgreementSchema(DomainSchema):
     """A whole agreement, as a governance lead writes it."""
 
     id = _id(required=True)
-    title = _text(required=True)
+    title = _name(required=True)
     version = fields.String(required=True, validate=[_TEXT, validate.Length(max=40)])
     kind = _enum(model.AgreementKind, required=True)
     status = _enum(model.AgreementStatus, required=True)
     owner = _id(required=True)
     summary = _text(allow_none=True)
-    effective_from = fields.Date(allow_none=True)
-    review_due = fields.Date(allow_none=True)
-    expires_on = fields.Date(allow_none=True)
+    effective_from = Date(allow_none=True)
+    review_due = Date(allow_none=True)
+    expires_on = Date(allow_none=True)
     parent_id = _id(allow_none=True)
     governance_body = _text(allow_none=True)
     contacts = fields.List(fields.Nested(ContactSchema), load_default=list)
@@ -371,6 +428,9 @@ class AgreementSchema(DomainSchema):
     review = fields.Nested(ReviewSchema, load_default=model.Review)
     termination = fields.Nested(TerminationSchema, load_default=model.Termination)
     amendments = fields.List(fields.Nested(AmendmentSchema), load_default=list)
+    controllership = fields.Nested(ControllershipSchema, allow_none=True)
+    rights = fields.Nested(IndividualRightsSchema, allow_none=True)
+    notes = _text(allow_none=True)
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> model.Agreement:
@@ -380,9 +440,9 @@ class AgreementSchema(DomainSchema):
 class AgreementRevisionSchema(DomainSchema):
     """One stored revision of an agreement, as written in an export."""
 
-    revision = fields.Integer(required=True, validate=validate.Range(min=1))
-    recorded_at = fields.AwareDateTime(required=True)
-    recorded_by = _text(required=True)
+    revision = fields.Integer(required=True, validate=validate.Range(min=1, max=1_000_000))
+    recorded_at = AwareDateTime(required=True)
+    recorded_by = _name(required=True)
     change_note = _text(allow_none=True)
     agreement = fields.Nested(AgreementSchema, required=True)
 

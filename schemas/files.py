@@ -19,8 +19,10 @@ from marshmallow import ValidationError, fields, post_load, validate, validates_
 from agreements.model import Agreement, AgreementRevision, Organisation
 from agreements.validation import Problem
 from schemas.agreement import AgreementRevisionSchema, AgreementSchema, OrganisationSchema
-from schemas.base import DomainSchema, flatten_errors, tuples
-from schemas.yamlio import YamlSyntaxError, dump_yaml, line_for, load_yaml
+from schemas.base import AwareDateTime, DomainSchema, flatten_errors, tuples
+from schemas.jsonio import load_json
+from schemas.limits import MAX_NAME, MAX_RECORDS, FileSyntaxError
+from schemas.yamlio import dump_yaml, line_for, load_yaml
 
 FILE_FORMAT = "isa-registry/1"
 FILE_SUFFIXES = {".yaml": "yaml", ".yml": "yaml", ".json": "json"}
@@ -59,11 +61,12 @@ class AgreementHistory:
 
 
 class _AgreementHistorySchema(DomainSchema):
-    agreement_id = fields.String(required=True, validate=validate.Length(min=1))
+    agreement_id = fields.String(required=True, validate=validate.Length(min=1, max=MAX_NAME))
     revisions = fields.List(
         fields.Nested(AgreementRevisionSchema),
         required=True,
         validate=validate.Length(min=1, error="List at least one revision."),
+        metadata={"max_items": MAX_RECORDS},
     )
 
     @validates_schema
@@ -92,11 +95,15 @@ class RegistryFileSchema(DomainSchema):
     """The top level of a registry file."""
 
     format = fields.String(validate=validate.Equal(FILE_FORMAT, error=f"Must be {FILE_FORMAT!r}."))
-    vocabulary_version = fields.String(allow_none=True)
-    exported_at = fields.AwareDateTime(allow_none=True)
-    organisations = fields.List(fields.Nested(OrganisationSchema), load_default=list)
-    agreements = fields.List(fields.Nested(AgreementSchema), load_default=list)
-    agreement_history = fields.List(fields.Nested(_AgreementHistorySchema), load_default=list)
+    vocabulary_version = fields.String(allow_none=True, validate=validate.Length(max=MAX_NAME))
+    exported_at = AwareDateTime(allow_none=True)
+    organisations = fields.List(
+        fields.Nested(OrganisationSchema), load_default=list, metadata={"max_items": MAX_RECORDS}
+    )
+    agreements = fields.List(fields.Nested(AgreementSchema), load_default=list, metadata={"max_items": MAX_RECORDS})
+    agreement_history = fields.List(
+        fields.Nested(_AgreementHistorySchema), load_default=list, metadata={"max_items": MAX_RECORDS}
+    )
 
 
 @dataclass(frozen=True)
@@ -120,15 +127,9 @@ class RegistryDocument:
 
 def parse_registry_text(text: str, source: str, fmt: Format) -> RegistryDocument:
     """Parse one file's text; raise ``RegistryFileError`` listing every structural problem."""
-    lines: dict[str, int] = {}
     try:
-        if fmt == "json":
-            raw = json.loads(text)
-        else:
-            raw, lines = load_yaml(text)
-    except json.JSONDecodeError as exc:
-        raise RegistryFileError([FileProblem(source, "", f"not valid JSON: {exc.msg}", exc.lineno)]) from exc
-    except YamlSyntaxError as exc:
+        raw, lines = load_json(text) if fmt == "json" else load_yaml(text)
+    except FileSyntaxError as exc:
         raise RegistryFileError([FileProblem(source, "", str(exc), exc.line)]) from exc
     if raw is None:
         raise RegistryFileError([FileProblem(source, "", "the file is empty")])

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from marshmallow import ValidationError, fields, post_load, validate, validates_schema
 
 from agreements import answer, question
-from schemas.base import DomainSchema
+from schemas.base import Date, DomainSchema
 
 UK = ZoneInfo("Europe/London")
 
@@ -23,62 +23,164 @@ def _enum(enum: type[Any], **kwargs: Any) -> fields.Enum[Any]:
     return fields.Enum(enum, by_value=True, **kwargs)
 
 
-class SubjectFactsSchema(DomainSchema):
-    """The person the data is about, and the facts the law turns on."""
+_TEXT = validate.Length(min=1, max=200)
+MAX_PEOPLE = 20
+MAX_CATEGORIES = 60
 
-    type = fields.String(required=True, validate=validate.Length(min=1))
+
+class PersonSchema(DomainSchema):
+    """Someone involved in the share: their role, type, age, capacity, consent, and which data is about them."""
+
+    type = fields.String(required=True, validate=_TEXT)
+    role = _enum(question.PersonRole, load_default=question.PersonRole.BOTH)
+    ref = fields.String(allow_none=True, validate=_TEXT)
+    age = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=0, max=question.OLDEST_AGE))
+    date_of_birth = Date(allow_none=True)
+    care_and_support_needs = fields.Boolean(load_default=False)
+    unable_to_protect_self = fields.Boolean(load_default=False)
+    has_capacity = fields.Boolean(allow_none=True)
+    deceased = fields.Boolean(allow_none=True)
+    consent = _enum(question.ConsentStatus, load_default=question.ConsentStatus.NOT_SOUGHT)
+    consent_not_sought_reason = _enum(question.NotSoughtReason, allow_none=True)
+    must_not_be_told = fields.Boolean(load_default=False)
+    data_categories = fields.List(
+        fields.String(validate=_TEXT),
+        load_default=list,
+        validate=validate.Length(max=MAX_CATEGORIES),
+        metadata={"max_items": MAX_CATEGORIES},
+    )
+
+    @validates_schema
+    def _reason_only_when_not_sought(self, data: dict[str, Any], **_: Any) -> None:
+        if (
+            data.get("consent_not_sought_reason") is not None
+            and data.get("consent", question.ConsentStatus.NOT_SOUGHT) is not question.ConsentStatus.NOT_SOUGHT
+        ):
+            raise ValidationError("Only give a reason when consent was not sought.", "consent_not_sought_reason")
+
+    @post_load
+    def _build(self, data: dict[str, Any], **_: Any) -> question.Person:
+        data["data_categories"] = tuple(data["data_categories"])
+        try:
+            return question.Person(**data)
+        except question.QuestionError as error:
+            raise ValidationError({p.path.removeprefix("person."): [p.message] for p in error.problems}) from None
+
+
+class OnePersonSchema(DomainSchema):
+    """The short form's one person: the data is about them and the share protects them."""
+
+    type = fields.String(required=True, validate=_TEXT)
+    age = fields.Integer(allow_none=True, strict=True, validate=validate.Range(min=0, max=question.OLDEST_AGE))
+    date_of_birth = Date(allow_none=True)
     child = fields.Boolean(allow_none=True)
     care_and_support_needs = fields.Boolean(load_default=False)
     unable_to_protect_self = fields.Boolean(load_default=False)
     has_capacity = fields.Boolean(allow_none=True)
     deceased = fields.Boolean(allow_none=True)
 
-    @post_load
-    def _build(self, data: dict[str, Any], **_: Any) -> question.SubjectFacts:
-        return question.SubjectFacts(**data)
-
 
 class ShareQuestionSchema(DomainSchema):
-    """A proposed share. ``as_of`` defaults to today in the UK."""
+    """A proposed share. ``as_of`` defaults to today in the UK.
 
-    discloser = fields.String(required=True, validate=validate.Length(min=1))
-    recipient = fields.String(allow_none=True, validate=validate.Length(min=1))
-    recipient_type = fields.String(allow_none=True, validate=validate.Length(min=1))
-    subject = fields.Nested(SubjectFactsSchema, required=True)
-    data_categories = fields.List(
-        fields.String(validate=validate.Length(min=1)),
-        required=True,
-        validate=validate.Length(min=1, error="Name at least one data category."),
+    Either ``people`` (each with their own role and consent) or, for the simple case of one person,
+    the short form: ``subject`` with a top-level ``consent`` and ``consent_not_sought_reason``.
+    """
+
+    discloser = fields.String(required=True, validate=_TEXT)
+    recipient = fields.String(allow_none=True, validate=_TEXT)
+    recipient_type = fields.String(allow_none=True, validate=_TEXT)
+    people = fields.List(
+        fields.Nested(PersonSchema),
+        validate=validate.Length(min=1, max=MAX_PEOPLE),
+        metadata={"max_items": MAX_PEOPLE},
     )
-    purpose = fields.String(required=True, validate=validate.Length(min=1))
-    consent = _enum(question.ConsentStatus, required=True)
+    subject = fields.Nested(OnePersonSchema)
+    consent = _enum(question.ConsentStatus)
     consent_not_sought_reason = _enum(question.NotSoughtReason, allow_none=True)
-    risks = fields.List(_enum(question.RiskFact), load_default=list)
+    data_categories = fields.List(
+        fields.String(validate=_TEXT),
+        required=True,
+        validate=validate.Length(min=1, max=MAX_CATEGORIES, error="Name between {min} and {max} data categories."),
+        # Checked before any entry is read: 200,000 unknown categories give one short error, not 200,000.
+        metadata={"max_items": MAX_CATEGORIES},
+    )
+    purpose = fields.String(required=True, validate=_TEXT)
+    risks = fields.List(
+        _enum(question.RiskFact), load_default=list, validate=validate.Length(max=20), metadata={"max_items": 20}
+    )
     urgency = _enum(question.Urgency, load_default=question.Urgency.ROUTINE)
-    as_of = fields.Date(allow_none=True)
-    received_from = fields.String(allow_none=True, validate=validate.Length(min=1))
-    received_under = fields.String(allow_none=True, validate=validate.Length(min=1))
+    bulk = fields.Boolean(load_default=False)
+    as_of = Date(allow_none=True)
+    received_from = fields.String(allow_none=True, validate=_TEXT)
+    received_under = fields.String(allow_none=True, validate=_TEXT)
     originator_agreed = fields.Boolean(load_default=False)
+    statutory_request = fields.String(allow_none=True, validate=_TEXT)
+    mappa_level = fields.Integer(allow_none=True, strict=True, validate=validate.OneOf([1, 2, 3]))
 
     @validates_schema
-    def _one_recipient(self, data: dict[str, Any], **_: Any) -> None:
+    def _unambiguous(self, data: dict[str, Any], **_: Any) -> None:
         if (data.get("recipient") is None) == (data.get("recipient_type") is None):
             raise ValidationError(
                 "Give either a registered recipient or, for someone outside the registry, a recipient_type.",
                 "recipient",
             )
-        if (
-            data.get("consent_not_sought_reason") is not None
-            and data.get("consent") is not question.ConsentStatus.NOT_SOUGHT
-        ):
-            raise ValidationError("Only give a reason when consent was not sought.", "consent_not_sought_reason")
+        if ("people" in data) == ("subject" in data):
+            raise ValidationError(
+                "Describe the people involved in 'people', or one person in the short form 'subject'; not both.",
+                "people",
+            )
+        if "people" in data:
+            for name in ("consent", "consent_not_sought_reason"):
+                if name in data:
+                    raise ValidationError("With 'people', give each person's consent in their own entry.", name)
+        else:
+            if "consent" not in data:
+                raise ValidationError("Say whether consent was obtained, refused or not sought.", "consent")
+            if (
+                data.get("consent_not_sought_reason") is not None
+                and data["consent"] is not question.ConsentStatus.NOT_SOUGHT
+            ):
+                raise ValidationError("Only give a reason when consent was not sought.", "consent_not_sought_reason")
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> question.ShareQuestion:
+        try:
+            return self._question(data)
+        except question.QuestionError as error:
+            raise ValidationError(
+                {p.path.replace("person.", "subject."): [p.message] for p in error.problems}
+            ) from None
+
+    @staticmethod
+    def _question(data: dict[str, Any]) -> question.ShareQuestion:
+        if "subject" in data:
+            subject = dict(data.pop("subject"))
+            child = subject.pop("child", None)
+            if child is True and subject.get("age") is None and subject.get("date_of_birth") is None:
+                # The short form's "child: true" says the person is under 18 without giving an age.
+                subject["age"] = question.AGE_OF_MAJORITY - 1
+            elif child is False and subject.get("age") is None and subject.get("date_of_birth") is None:
+                subject["age"] = question.AGE_OF_MAJORITY
+            data["people"] = [
+                question.Person(
+                    **subject,
+                    consent=data.pop("consent"),
+                    consent_not_sought_reason=data.pop("consent_not_sought_reason", None),
+                )
+            ]
+        data["people"] = tuple(data["people"])
         data["data_categories"] = tuple(data["data_categories"])
         data["risks"] = frozenset(data["risks"])
         data["as_of"] = data.get("as_of") or today_in_the_uk()
         return question.ShareQuestion(**data)
+
+
+class InstructionSchema(DomainSchema):
+    """The one line to act on."""
+
+    kind = _enum(answer.InstructionKind)
+    text = fields.String()
 
 
 class CitationSchema(DomainSchema):
@@ -132,6 +234,7 @@ class ShareAnswerSchema(DomainSchema):
     """The checker's answer."""
 
     decision = _enum(answer.Decision)
+    instruction = fields.Nested(InstructionSchema)
     summary = fields.String()
     reasons = fields.List(fields.Nested(ReasonSchema))
     obligations = fields.List(fields.Nested(ObligationSchema))
@@ -139,3 +242,4 @@ class ShareAnswerSchema(DomainSchema):
     evaluations = fields.List(fields.Nested(AgreementEvaluationSchema))
     nearest = fields.Nested(AgreementEvaluationSchema, allow_none=True)
     route = fields.String(allow_none=True)
+    agreement_fixes = fields.List(fields.String())

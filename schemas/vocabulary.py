@@ -28,6 +28,10 @@ class DataCategorySchema(_TermSchema):
     parent = fields.String(allow_none=True)
     special_category = fields.Boolean(load_default=False)
     criminal_offence = fields.Boolean(load_default=False)
+    process = fields.String(
+        allow_none=True,
+        validate=validate.OneOf(["mash", "marac", "mappa"], error="A record is owned by the MASH, MARAC or MAPPA."),
+    )
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> v.DataCategory:
@@ -39,6 +43,8 @@ class PurposeSchema(_TermSchema):
 
     gateways = fields.List(fields.String(), load_default=list)
     protects = fields.Enum(v.ProtectedGroup, by_value=True, allow_none=True)
+    protective = fields.Boolean(load_default=False)
+    law_enforcement = fields.Boolean(load_default=False)
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> v.Purpose:
@@ -51,6 +57,7 @@ class OrganisationTypeSchema(_TermSchema):
     public_authority = fields.Boolean(load_default=True)
     competent_authority = fields.Boolean(load_default=False)
     health_or_social_care = fields.Boolean(load_default=False)
+    can_act_to_protect = fields.Boolean(load_default=False)
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> v.OrganisationType:
@@ -127,6 +134,49 @@ class StatutoryGatewaySchema(_CitedTermSchema):
         return v.StatutoryGateway(**data)
 
 
+class Annex1ConditionSchema(_CitedTermSchema):
+    """A UK GDPR Annex 1 (recognised legitimate interest) condition term."""
+
+    paragraph = fields.String(required=True, validate=validate.Length(min=1))
+
+    @post_load
+    def _build(self, data: dict[str, Any], **_: Any) -> v.Annex1Condition:
+        return v.Annex1Condition(**data)
+
+
+class Schedule8ConditionSchema(_CitedTermSchema):
+    """A DPA 2018 Schedule 8 (Part 3 sensitive processing) condition term."""
+
+    paragraph = fields.String(required=True, validate=validate.Length(min=1))
+    apd_required = fields.Boolean(load_default=True)
+
+    @post_load
+    def _build(self, data: dict[str, Any], **_: Any) -> v.Schedule8Condition:
+        return v.Schedule8Condition(**data)
+
+
+class Schedule2ExemptionSchema(_CitedTermSchema):
+    """A DPA 2018 Schedule 2 exemption term."""
+
+    part = fields.String(required=True, validate=validate.Length(min=1))
+    paragraph = fields.String(required=True, validate=validate.Length(min=1))
+    case_by_case = fields.Boolean(load_default=True)
+
+    @post_load
+    def _build(self, data: dict[str, Any], **_: Any) -> v.Schedule2Exemption:
+        return v.Schedule2Exemption(**data)
+
+
+class PolicyDocumentSchema(_CitedTermSchema):
+    """A required policy document term (an appropriate policy document)."""
+
+    retain_months_after_processing = fields.Integer(allow_none=True, validate=validate.Range(min=0))
+
+    @post_load
+    def _build(self, data: dict[str, Any], **_: Any) -> v.PolicyDocument:
+        return v.PolicyDocument(**data)
+
+
 class VocabularySchema(DomainSchema):
     """The whole vocabulary file."""
 
@@ -140,6 +190,11 @@ class VocabularySchema(DomainSchema):
     schedule1_conditions = fields.List(fields.Nested(Schedule1ConditionSchema), required=True)
     art10_routes = fields.List(fields.Nested(Art10RouteSchema), required=True)
     statutory_gateways = fields.List(fields.Nested(StatutoryGatewaySchema), required=True)
+    # Added in vocabulary 2026.2; optional so a file written before them still loads.
+    annex1_conditions = fields.List(fields.Nested(Annex1ConditionSchema), load_default=list)
+    schedule8_conditions = fields.List(fields.Nested(Schedule8ConditionSchema), load_default=list)
+    schedule2_exemptions = fields.List(fields.Nested(Schedule2ExemptionSchema), load_default=list)
+    policy_documents = fields.List(fields.Nested(PolicyDocumentSchema), load_default=list)
 
     @post_load
     def _build(self, data: dict[str, Any], **_: Any) -> v.Vocabulary:

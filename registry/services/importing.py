@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from pathlib import PurePath
 
 from sqlmodel import Session, col, select
 
@@ -83,7 +84,8 @@ def import_documents(*, session: Session, documents: Sequence[RegistryDocument],
                     session=session,
                     agreement=agreement,
                     actor=actor,
-                    change_note=f"loaded from {document.source}",
+                    # The file's name only: the server's folders are nobody's business.
+                    change_note=f"loaded from {PurePath(document.source).name}",
                     at=at,
                 )
                 setattr(summary.agreements, outcome, getattr(summary.agreements, outcome) + 1)

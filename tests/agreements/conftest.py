@@ -22,7 +22,7 @@ from schemas.files import read_registry_file
 from schemas.vocabulary import load_vocabulary
 
 LIBRARY = Path(__file__).resolve().parents[2] / "agreements" / "library"
-STANDARD_FILES = ("mash.yaml", "marac.yaml", "mappa.yaml")
+STANDARD_FILES = ("mash.yaml", "marac.yaml", "mappa.yaml", "adult-safeguarding.yaml")
 RECORDED_AT = datetime(2025, 1, 1, tzinfo=UTC)
 
 MASH = "NS-MASH-ISA"

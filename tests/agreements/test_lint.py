@@ -11,7 +11,17 @@ from typing import Any
 import pytest
 
 from agreements.lint import Finding, LintCode, Severity, lint_agreement
-from agreements.model import Agreement, Art6Entry, OnwardDisclosure, Organisation, Restrictions
+from agreements.model import (
+    Agreement,
+    Art6Entry,
+    Art9Entry,
+    Art10Entry,
+    Contact,
+    ContactRole,
+    OnwardDisclosure,
+    Organisation,
+    Restrictions,
+)
 from agreements.vocabulary import Vocabulary
 from tests.agreements.conftest import MARAC, MASH
 
@@ -163,23 +173,127 @@ def no_review_date(agreements: Mapping[str, Agreement]) -> tuple[Agreement, str]
     return dataclasses.replace(agreements[MASH], review_due=None), "review_due"
 
 
+# An organisation with a DPO but no safeguarding lead on record: the one defect that lives in the organisation's
+# record rather than the agreement, so the tests add it to the organisations they lint against.
+NO_LEAD = Organisation(
+    "northshire-parish-council",
+    "Northshire Parish Council",
+    "voluntary-organisation",
+    public_authority=True,
+    contacts=(Contact(ContactRole.DATA_PROTECTION_OFFICER, "Clerk to the Council"),),
+)
+
+
+def escalation_contact_missing(agreements: Mapping[str, Agreement]) -> tuple[Agreement, str]:
+    # Added as a MASH party, nobody could be named when a practitioner there must escalate.
+    mash = agreements[MASH]
+    member = dataclasses.replace(mash.parties[0], organisation_id=NO_LEAD.id, controller=None)
+    return dataclasses.replace(mash, parties=(*mash.parties, member)), f"parties[{len(mash.parties)}]"
+
+
+IDVA = "northshire-domestic-abuse-service"
+
+
+def consent_route_missing(agreements: Mapping[str, Agreement]) -> tuple[Agreement, str]:
+    # Every Art 9 and Art 10 condition in the MARAC cut down to para 18, which works only without consent: in a
+    # "seek consent where safe" agreement the IDVA service then has no route when the victim says yes.
+    marac = _bases(
+        agreements[MARAC],
+        art9=(Art9Entry("art9-2-g", "dpa-sch1-18"),),
+        art10=(Art10Entry("art10-schedule1", "dpa-sch1-18", via_paragraph_36=True),),
+    )
+    return marac, f"parties[{_party_index(marac, IDVA)}]"
+
+
+def official_authority_for_everyone(agreements: Mapping[str, Agreement]) -> tuple[Agreement, str]:
+    # Official authority stated for every MAPPA party, housing providers included.
+    mappa = agreements[MAPPA]
+    art10 = (*mappa.lawful_bases.art10, Art10Entry("art10-official-authority"))
+    return _bases(mappa, art10=art10), f"lawful_bases.art10[{len(art10) - 1}]"
+
+
+def restricted_category_not_inherited(agreements: Mapping[str, Agreement]) -> tuple[Agreement, str]:
+    # MAPPA F4 extended with the general "risk assessment": it appears to carry a DASH or a MARAC plan, and does not.
+    mappa = agreements[MAPPA]
+    index = _flow_index(mappa, "F4")
+    flows = list(mappa.flows)
+    flows[index] = dataclasses.replace(flows[index], data_categories=(*flows[index].data_categories, "risk-assessment"))
+    return dataclasses.replace(mappa, flows=tuple(flows)), f"flows[{index}].data_categories"
+
+
+def party_basis_missing(agreements: Mapping[str, Agreement]) -> tuple[Agreement, str]:
+    # The IDVA charity's own Art 6 entries struck out: a public task stated for everyone is not its footing.
+    marac = agreements[MARAC]
+    art6 = tuple(
+        dataclasses.replace(e, parties=tuple(p for p in e.parties if p != IDVA)) for e in marac.lawful_bases.art6
+    )
+    art6 = tuple(e for e in art6 if e.parties or e.basis == "art6-1-e")
+    return _bases(marac, art6=art6), f"parties[{_party_index(marac, IDVA)}]"
+
+
+def recipient_apd_missing(agreements: Mapping[str, Agreement]) -> tuple[Agreement, str]:
+    marac = agreements[MARAC]
+    index = _party_index(marac, IDVA)
+    parties = list(marac.parties)
+    parties[index] = dataclasses.replace(parties[index], apd_reference=None)
+    return dataclasses.replace(marac, parties=tuple(parties)), f"parties[{index}].apd_reference"
+
+
+def gateway_not_for_party(agreements: Mapping[str, Agreement]) -> tuple[Agreement, str]:
+    # Crime and Disorder Act 1998 s115 cited for every MAPPA flow: it permits disclosure to relevant authorities,
+    # not to the housing association or the electronic monitoring contractor.
+    mappa = agreements[MAPPA]
+    art6 = (
+        *mappa.lawful_bases.art6,
+        Art6Entry("art6-1-e", "Crime and Disorder Act 1998 s115", gateways=("cda1998-s115",)),
+    )
+    return _bases(mappa, art6=art6), f"lawful_bases.art6[{len(art6) - 1}]"
+
+
+def dpo_as_signatory(agreements: Mapping[str, Agreement]) -> tuple[Agreement, str]:
+    marac = agreements[MARAC]
+    index = _party_index(marac, POLICE)
+    parties = list(marac.parties)
+    signatory = parties[index].signatory
+    assert signatory is not None
+    parties[index] = dataclasses.replace(
+        parties[index], signatory=dataclasses.replace(signatory, job_title="Force Data Protection Officer")
+    )
+    return dataclasses.replace(marac, parties=tuple(parties)), f"parties[{index}].signatory"
+
+
+def blanket_never_tell(agreements: Mapping[str, Agreement]) -> tuple[Agreement, str]:
+    mappa = agreements[MAPPA]
+    model = dataclasses.replace(mappa.consent_model, do_not_inform=("mappa-offender",))
+    return dataclasses.replace(mappa, consent_model=model), "consent_model.do_not_inform[0]"
+
+
 Defect = Callable[[Mapping[str, Agreement]], tuple[Agreement, str]]
 DEFECTS: dict[LintCode, tuple[Defect, Severity]] = {
     LintCode.FLOW_NAMES_NON_PARTY: (flow_names_non_party, Severity.ERROR),
-    LintCode.SPECIAL_CATEGORY_WITHOUT_ART9: (special_category_without_art9, Severity.ERROR),
-    LintCode.CRIMINAL_DATA_WITHOUT_ART10: (criminal_data_without_art10, Severity.ERROR),
-    LintCode.ART9_WITHOUT_SCHEDULE1: (art9_without_schedule1, Severity.ERROR),
-    LintCode.SCHEDULE1_WRONG_PART: (schedule1_wrong_part, Severity.ERROR),
-    LintCode.SCHEDULE1_WITHOUT_APD: (schedule1_without_apd, Severity.ERROR),
-    LintCode.PUBLIC_AUTHORITY_LEGITIMATE_INTERESTS: (public_authority_legitimate_interests, Severity.ERROR),
-    LintCode.PURPOSE_WITHOUT_LAWFUL_BASIS: (purpose_without_lawful_basis, Severity.ERROR),
+    LintCode.ART9_CONDITION_MISSING: (special_category_without_art9, Severity.ERROR),
+    LintCode.ART10_ROUTE_MISSING: (criminal_data_without_art10, Severity.ERROR),
+    LintCode.SCH1_CONDITION_MISSING: (art9_without_schedule1, Severity.ERROR),
+    LintCode.SCH1_WRONG_PART: (schedule1_wrong_part, Severity.ERROR),
+    LintCode.APD_MISSING: (schedule1_without_apd, Severity.ERROR),
+    LintCode.ART6_NOT_FOR_PUBLIC_AUTHORITY: (public_authority_legitimate_interests, Severity.ERROR),
+    LintCode.ART6_BASIS_MISSING: (purpose_without_lawful_basis, Severity.ERROR),
     LintCode.ACTIVE_BUT_EXPIRED: (active_but_expired, Severity.ERROR),
     LintCode.ACTIVE_BUT_LAPSED: (active_but_lapsed, Severity.ERROR),
     LintCode.ACTIVE_BUT_UNSIGNED: (active_but_unsigned, Severity.WARNING),
     LintCode.CONTRADICTORY_RESTRICTIONS: (contradictory_restrictions, Severity.ERROR),
     LintCode.PARA18_FOR_ADULTS_WITHOUT_CARE_NEEDS: (para18_for_adults_without_care_needs, Severity.WARNING),
     LintCode.NO_REVIEW_DATE: (no_review_date, Severity.WARNING),
-    LintCode.BASIS_NOT_YET_IN_FORCE: (basis_not_yet_in_force, Severity.ERROR),
+    LintCode.ART6_NOT_YET_IN_FORCE: (basis_not_yet_in_force, Severity.ERROR),
+    LintCode.ESCALATION_CONTACT_MISSING: (escalation_contact_missing, Severity.WARNING),
+    LintCode.CONSENT_ROUTE_MISSING: (consent_route_missing, Severity.ERROR),
+    LintCode.ART10_OFFICIAL_AUTHORITY_NOT_AVAILABLE: (official_authority_for_everyone, Severity.ERROR),
+    LintCode.RESTRICTED_CATEGORY_NOT_INHERITED: (restricted_category_not_inherited, Severity.WARNING),
+    LintCode.PARTY_BASIS_MISSING: (party_basis_missing, Severity.ERROR),
+    LintCode.RECIPIENT_APD_MISSING: (recipient_apd_missing, Severity.ERROR),
+    LintCode.GATEWAY_NOT_FOR_PARTY: (gateway_not_for_party, Severity.ERROR),
+    LintCode.DPO_AS_SIGNATORY: (dpo_as_signatory, Severity.ERROR),
+    LintCode.BLANKET_NEVER_TELL: (blanket_never_tell, Severity.WARNING),
 }
 
 
@@ -196,6 +310,7 @@ def test_minimal_defect_triggers_its_code(
 ) -> None:
     make, severity = DEFECTS[code]
     defective, path = make(standard_agreements)
+    organisations_by_id = {**organisations_by_id, NO_LEAD.id: NO_LEAD}
     before = {(f.code, f.path) for f in _lint(standard_agreements[defective.id], vocabulary, organisations_by_id)}
     after = _lint(defective, vocabulary, organisations_by_id)
     found = [f for f in after if f.code is code and f.path == path]

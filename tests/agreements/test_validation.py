@@ -27,7 +27,13 @@ def vocabulary():
 
 @pytest.fixture(scope="module")
 def organisations():
-    return read_registry_file(LIBRARY / "organisations.yaml").organisations
+    # Agreement files may register organisations of their own (mappa.yaml: the duty-to-co-operate agencies).
+    return tuple(
+        o
+        for path in sorted(LIBRARY.glob("*.yaml"))
+        if path.name != "vocabulary.yaml"
+        for o in read_registry_file(path).organisations
+    )
 
 
 @pytest.fixture(scope="module")
@@ -40,7 +46,7 @@ def _validate(agreement, vocabulary, organisations):
 
 
 def test_the_standard_agreements_and_organisations_are_valid(vocabulary, organisations):
-    for name in ("mash.yaml", "marac.yaml", "mappa.yaml"):
+    for name in ("mash.yaml", "marac.yaml", "mappa.yaml", "adult-safeguarding.yaml"):
         for agreement in read_registry_file(LIBRARY / name).agreements:
             assert _validate(agreement, vocabulary, organisations) == []
     for organisation in organisations:
@@ -137,7 +143,7 @@ def test_a_question_with_a_misspelt_term_is_refused_with_a_suggestion(vocabulary
 
     from agreements.checker import check_share
     from agreements.model import AgreementRevision
-    from agreements.question import QuestionError, ShareQuestion, SubjectFacts
+    from agreements.question import Person, QuestionError, ShareQuestion
     from agreements.snapshot import RegistrySnapshot
 
     snapshot = RegistrySnapshot(
@@ -146,7 +152,7 @@ def test_a_question_with_a_misspelt_term_is_refused_with_a_suggestion(vocabulary
     question = ShareQuestion(
         discloser="northshire-polise",
         recipient="northshire-cc-childrens-services",
-        subject=SubjectFacts(type="child"),
+        people=(Person("child"),),
         data_categories=("identity", "mental-helth"),
         purpose="mash-triage",
         as_of=date(2026, 11, 21),
@@ -157,3 +163,27 @@ def test_a_question_with_a_misspelt_term_is_refused_with_a_suggestion(vocabulary
         Problem("discloser", "unknown organisation 'northshire-polise' (did you mean 'northshire-police'?)"),
         Problem("data_categories[1]", "unknown data category 'mental-helth' (did you mean 'mental-health'?)"),
     ]
+
+
+def test_the_redrafted_agreements_fields_are_checked_against_the_vocabulary(mash, vocabulary, organisations):
+    """Issue 7's fields: not_told types, use_only_for purposes, not_carried categories, a party's controller."""
+    from agreements.model import NotTold
+
+    flows = list(mash.flows)
+    flows[0] = replace(flows[0], not_carried=("dash-risk-assesment",))
+    parties = list(mash.parties)
+    parties[1] = replace(parties[1], controller="northshire-parish-council")
+    defective = replace(
+        mash,
+        flows=tuple(flows),
+        parties=tuple(parties),
+        consent_model=replace(mash.consent_model, not_told=(NotTold("alleged-perpertrator", "Sch 2 para 2"),)),
+        restrictions=replace(mash.restrictions, use_only_for=("mash-triag",)),
+    )
+    paths = {p.path for p in _validate(defective, vocabulary, organisations)}
+    assert {
+        "flows[0].not_carried[0]",
+        "parties[1].controller",
+        "consent_model.not_told[0].subject_type",
+        "restrictions.use_only_for[0]",
+    } <= paths

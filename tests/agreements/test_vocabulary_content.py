@@ -13,8 +13,17 @@ from typing import Any
 import pytest
 import yaml
 
-from agreements.vocabulary import GatewayKind, Schedule1Part, Vocabulary
-from schemas.vocabulary import load_vocabulary
+from agreements.vocabulary import (
+    Annex1Condition,
+    GatewayKind,
+    PolicyDocument,
+    ProtectedGroup,
+    Schedule1Part,
+    Schedule2Exemption,
+    Schedule8Condition,
+    Vocabulary,
+)
+from schemas.vocabulary import VocabularyFileError, load_vocabulary, parse_vocabulary
 
 
 @pytest.fixture(scope="module")
@@ -32,23 +41,33 @@ def raw() -> dict[str, Any]:
 
 # --- fixed ids: other code refers to these ---------------------------------------------------
 
-FIXED_IDS = {
-    "data_categories": [
+# Every id in vocabulary 2026.1 (agreements/library/vocabulary.yaml at commit dc9a4c5), recorded as data: ids are
+# never renamed or removed, and CI has no history to read them from.
+IDS_IN_2026_1: dict[str, tuple[str, ...]] = {
+    "data_categories": (
         "identity",
         "contact-details",
         "household-composition",
         "education",
         "social-care",
+        "child-protection-status",
         "housing",
         "financial",
+        "employment-details",
         "risk-assessment",
         "dash-risk-assessment",
+        "marac-action-plan",
+        "mappa-risk-management-plan",
         "location-of-person-at-risk",
+        "domestic-abuse-history",
+        "immigration-status",
+        "images",
         "health",
         "physical-health",
         "mental-health",
         "substance-misuse",
         "disability",
+        "health-service-contact",
         "sexual-life-orientation",
         "racial-ethnic-origin",
         "religion-belief",
@@ -61,13 +80,10 @@ FIXED_IDS = {
         "criminal-allegations",
         "court-orders-and-bail",
         "sentence-and-licence",
+        "custody-record",
         "police-intelligence",
-        "domestic-abuse-history",
-        "immigration-status",
-        "mappa-risk-management-plan",
-        "images",
-    ],
-    "purposes": [
+    ),
+    "purposes": (
         "mash-triage",
         "child-protection-enquiry",
         "child-in-need-assessment",
@@ -94,8 +110,8 @@ FIXED_IDS = {
         "immigration-enforcement",
         "research-and-statistics",
         "employment-vetting",
-    ],
-    "organisation_types": [
+    ),
+    "organisation_types": (
         "police-force",
         "probation-service",
         "prison-service",
@@ -107,11 +123,13 @@ FIXED_IDS = {
         "maintained-school",
         "academy-trust",
         "independent-school",
+        "further-education-college",
         "nhs-acute-trust",
         "nhs-mental-health-trust",
         "nhs-community-trust",
         "nhs-ambulance-trust",
         "integrated-care-board",
+        "nhs-england",
         "gp-practice",
         "youth-justice-service",
         "idva-service",
@@ -124,8 +142,8 @@ FIXED_IDS = {
         "department-for-work-and-pensions",
         "electronic-monitoring-provider",
         "member-of-the-public",
-    ],
-    "data_subject_types": [
+    ),
+    "data_subject_types": (
         "child",
         "parent-carer",
         "household-member",
@@ -137,10 +155,29 @@ FIXED_IDS = {
         "deceased-person",
         "unaccompanied-asylum-seeking-child",
         "potential-victim",
-    ],
-    "art6_bases": ["art6-1-a", "art6-1-b", "art6-1-c", "art6-1-d", "art6-1-e", "art6-1-ea", "art6-1-f"],
-    "art9_conditions": [f"art9-2-{letter}" for letter in "abcdefghij"],
-    "schedule1_conditions": [
+    ),
+    "art6_bases": (
+        "art6-1-a",
+        "art6-1-b",
+        "art6-1-c",
+        "art6-1-d",
+        "art6-1-e",
+        "art6-1-ea",
+        "art6-1-f",
+    ),
+    "art9_conditions": (
+        "art9-2-a",
+        "art9-2-b",
+        "art9-2-c",
+        "art9-2-d",
+        "art9-2-e",
+        "art9-2-f",
+        "art9-2-g",
+        "art9-2-h",
+        "art9-2-i",
+        "art9-2-j",
+    ),
+    "schedule1_conditions": (
         "dpa-sch1-1",
         "dpa-sch1-2",
         "dpa-sch1-3",
@@ -161,31 +198,45 @@ FIXED_IDS = {
         "dpa-sch1-32",
         "dpa-sch1-33",
         "dpa-sch1-36",
-    ],
-    "art10_routes": ["art10-official-authority", "art10-schedule1"],
-    "statutory_gateways": [
+    ),
+    "art10_routes": (
+        "art10-official-authority",
+        "art10-schedule1",
+    ),
+    "statutory_gateways": (
         "ca1989-s17",
+        "ca1989-s27",
         "ca1989-s47",
         "ca2004-s10",
         "ca2004-s11",
+        "ca2004-s16f",
         "ca2004-s16h",
         "care-act-2014-s42",
         "care-act-2014-s44",
         "care-act-2014-s45",
         "cda1998-s115",
         "cja2003-s325",
+        "oma2007-s14",
         "daa2021-s77",
         "police-common-law-disclosure",
         "csod-guidance",
         "vpa2024-operation-encompass",
         "housing-act-1996-part6",
         "housing-act-1996-part7",
+        "housing-act-1996-s213b",
         "nationality-borders-act-2022-s50",
+        "immigration-asylum-act-1999-s20",
         "mental-capacity-act-2005",
         "common-law-public-interest",
         "health-and-social-care-act-2012-s251b",
-    ],
+        "education-act-2002-s175",
+        "education-act-2002-s157",
+        "police-act-1997-part5",
+    ),
 }
+
+
+FIXED_IDS = IDS_IN_2026_1
 
 
 @pytest.mark.parametrize(("term_set", "term_id"), [(name, term) for name, ids in FIXED_IDS.items() for term in ids])
@@ -193,12 +244,18 @@ def test_fixed_id_is_present(vocab: Vocabulary, term_set: str, term_id: str) -> 
     assert term_id in vocab.term_sets()[term_set]
 
 
-def test_version_is_a_string(vocab: Vocabulary) -> None:
-    assert vocab.version == "2026.1"
+def test_version_is_bumped_for_the_2026_2_changes(vocab: Vocabulary) -> None:
+    assert vocab.version == "2026.2"
 
 
-def test_ids_are_kebab_case_and_unique(raw: dict[str, Any]) -> None:
-    for term_set in FIXED_IDS:
+def test_no_2026_1_id_was_removed(vocab: Vocabulary) -> None:
+    sets = vocab.term_sets()
+    missing = {name: sorted(set(ids) - set(sets[name])) for name, ids in IDS_IN_2026_1.items()}
+    assert {name: ids for name, ids in missing.items() if ids} == {}
+
+
+def test_ids_are_kebab_case_and_unique(vocab: Vocabulary, raw: dict[str, Any]) -> None:
+    for term_set in vocab.term_sets():
         ids = [term["id"] for term in raw[term_set]]
         assert len(ids) == len(set(ids)), term_set
         for term_id in ids:
@@ -327,7 +384,7 @@ def test_every_purpose_gateway_exists(vocab: Vocabulary) -> None:
         ("child-safeguarding-practice-review", "ca2004-s16h"),
         ("dvds-disclosure", "daa2021-s77"),
         ("dvds-disclosure", "police-common-law-disclosure"),
-        ("csod-disclosure", "csod-guidance"),
+        ("csod-disclosure", "cja2003-s327a"),
         ("csod-disclosure", "police-common-law-disclosure"),
         ("age-assessment", "nationality-borders-act-2022-s50"),
         ("operation-encompass-notification", "vpa2024-operation-encompass"),
@@ -347,7 +404,8 @@ def test_purpose_relies_on_its_gateway(vocab: Vocabulary, purpose: str, gateway:
         ("care-act-2014-s45", GatewayKind.DUTY),
         ("ca2004-s16h", GatewayKind.DUTY),
         ("daa2021-s77", GatewayKind.GUIDANCE),
-        ("csod-guidance", GatewayKind.GUIDANCE),
+        ("csod-guidance", GatewayKind.DUTY),  # corrected in 2026.2: CJA 2003 s327A
+        ("cja2003-s327a", GatewayKind.DUTY),
         ("police-common-law-disclosure", GatewayKind.COMMON_LAW),
         ("common-law-public-interest", GatewayKind.COMMON_LAW),
     ],
@@ -425,7 +483,7 @@ def test_police_are_not_health_or_social_care(vocab: Vocabulary) -> None:
 
 def test_child_and_deceased_subject_flags(vocab: Vocabulary) -> None:
     children = {s.id for s in vocab.data_subject_types.values() if s.child}
-    assert children == {"child", "unaccompanied-asylum-seeking-child"}
+    assert children == {"child", "unaccompanied-asylum-seeking-child", "young-carer", "unborn-child"}
     deceased = {s.id for s in vocab.data_subject_types.values() if s.deceased}
     assert deceased == {"deceased-person"}
 
@@ -497,10 +555,11 @@ def test_part_1_only_employment_needs_an_apd(vocab: Vocabulary) -> None:
     assert needs == {"dpa-sch1-1"}
 
 
-def test_part_3_apd_only_for_the_para_36_extension(vocab: Vocabulary) -> None:
+def test_part_3_apd_only_for_para_35_and_the_part_2_extensions(vocab: Vocabulary) -> None:
+    # Para 35(1)(c) requires an APD itself; paras 36 and 37 borrow Part 2 conditions and with them para 5.
     part3 = {c.id: c for c in vocab.schedule1_conditions.values() if c.part is Schedule1Part.PART_3}
-    assert {cid for cid, c in part3.items() if c.apd_required} == {"dpa-sch1-36"}
-    for cid in ("dpa-sch1-29", "dpa-sch1-30", "dpa-sch1-31", "dpa-sch1-32", "dpa-sch1-33"):
+    assert {cid for cid, c in part3.items() if c.apd_required} == {"dpa-sch1-35", "dpa-sch1-36", "dpa-sch1-37"}
+    for cid in ("dpa-sch1-29", "dpa-sch1-30", "dpa-sch1-31", "dpa-sch1-32", "dpa-sch1-33", "dpa-sch1-34"):
         assert not part3[cid].apd_required
 
 
@@ -528,3 +587,428 @@ def test_every_part_named_by_an_art9_condition_has_conditions(vocab: Vocabulary)
 def test_art10_routes(vocab: Vocabulary) -> None:
     assert vocab.art10_routes["art10-schedule1"].requires_schedule1_condition
     assert not vocab.art10_routes["art10-official-authority"].requires_schedule1_condition
+
+
+# --- 2026.2 (issue 7): corrections ---------------------------------------------------------------
+
+
+def test_sarahs_law_rests_on_a_statutory_duty_to_consider_disclosure(vocab: Vocabulary) -> None:
+    s327a = vocab.statutory_gateways["cja2003-s327a"]
+    assert s327a.kind is GatewayKind.DUTY
+    assert "Criminal Justice Act 2003 s327A" in s327a.citation
+    purpose = vocab.purposes["csod-disclosure"]
+    assert "cja2003-s327a" in purpose.gateways
+    assert not any(vocab.statutory_gateways[g].kind is GatewayKind.GUIDANCE for g in purpose.gateways)
+
+
+def test_the_old_csod_gateway_is_kept_corrected_and_marked_superseded(vocab: Vocabulary) -> None:
+    old = vocab.statutory_gateways["csod-guidance"]
+    assert old.kind is GatewayKind.DUTY
+    assert "s327A" in old.citation
+    assert "non-statutory" not in old.description.lower()
+    assert "cja2003-s327a" in old.description and "superseded" in old.label.lower()
+
+
+def test_an_adult_victim_is_18_or_over(vocab: Vocabulary) -> None:
+    victim = vocab.data_subject_types["adult-victim"]
+    assert not victim.child
+    assert "18 or over" in victim.description
+    assert "aged 16 or over" not in victim.description
+
+
+@pytest.mark.parametrize("plan", ["dash-risk-assessment", "marac-action-plan", "mappa-risk-management-plan"])
+def test_risk_plans_are_classified_alike(vocab: Vocabulary, raw: dict[str, Any], plan: str) -> None:
+    assert vocab.is_special_category(plan) and vocab.is_criminal_offence(plan)
+    written = next(c for c in raw["data_categories"] if c["id"] == plan)
+    assert written.get("special_category") is True and written.get("criminal_offence") is True
+    # Restricted, so a flow permitting the general "risk assessment" never carries them.
+    assert not vocab.permits("risk-assessment", plan)
+
+
+def test_the_plan_flags_say_why_in_the_file() -> None:
+    text = resources.files("agreements").joinpath("library/vocabulary.yaml").read_text(encoding="utf-8")
+    for plan in ("marac-action-plan", "mappa-risk-management-plan"):
+        block = _yaml_block(text, plan)
+        assert "# " in block and "health" in block and "s11(2)" in block, plan
+
+
+# --- 2026.2: additions ---------------------------------------------------------------------------
+
+IDS_ADDED_IN_2026_2: dict[str, tuple[str, ...]] = {
+    "data_categories": (
+        "exploitation-and-missing-episodes",
+        "fgm-and-forced-marriage",
+        "radicalisation-concern",
+        "modern-slavery-referral-status",
+        "referrer-identity",
+    ),
+    "purposes": (
+        "all-age-mash-triage",
+        "domestic-abuse-related-death-review",
+        "child-death-review",
+        "prevent-channel",
+        "child-exploitation-and-missing",
+        "modern-slavery-referral",
+        "fgm-and-forced-marriage-protection",
+        "lado-allegation-management",
+        "dbs-barring-referral",
+        "family-court-proceedings",
+        "criminal-proceedings",
+        "marac-transfer",
+        "dvds-right-to-ask",
+        "dvds-right-to-know",
+    ),
+    "organisation_types": (
+        "early-years-provider",
+        "cafcass",
+        "private-healthcare-provider",
+        "private-care-provider",
+        "refuge-provider",
+        "supported-housing-provider",
+        "court",
+        "crown-prosecution-service",
+    ),
+    "data_subject_types": ("care-leaver", "young-carer", "referrer", "staff-subject-to-allegation", "unborn-child"),
+    "schedule1_conditions": ("dpa-sch1-14", "dpa-sch1-23", "dpa-sch1-24", "dpa-sch1-34", "dpa-sch1-35", "dpa-sch1-37"),
+    "statutory_gateways": (
+        "cja2003-s327a",
+        "care-act-2014-s6",
+        "care-act-2014-s7",
+        "dvcva2004-s9",
+        "ca2004-s16m",
+        "ca2004-s16n",
+        "fgm2003-s5b",
+        "forced-marriage-guidance",
+        "msa2015-s52",
+        "ctsa2015-s26",
+        "ctsa2015-s36-38",
+        "pcsc2022-serious-violence-duty",
+        "ea1996-s436a",
+        "svga2006-s35-36",
+        "lado-guidance",
+        "housing-act-1996-s213",
+        "nhs-act-2006-s82",
+        "ca1989-s42",
+        "court-order-or-rule-of-law",
+    ),
+    "annex1_conditions": ("annex1-1", "annex1-2", "annex1-3", "annex1-5", "annex1-6"),
+    "schedule8_conditions": tuple(f"dpa-sch8-{n}" for n in range(1, 10)),
+    "schedule2_exemptions": ("dpa-sch2-2", "dpa-sch2-5"),
+    "policy_documents": ("apd-schedule-1", "apd-section-42"),
+}
+
+_CITED_SETS = (
+    "schedule1_conditions",
+    "statutory_gateways",
+    "annex1_conditions",
+    "schedule8_conditions",
+    "schedule2_exemptions",
+    "policy_documents",
+)
+
+
+def _yaml_block(text: str, term_id: str) -> str:
+    """The lines of one term in the vocabulary file, from its ``- id:`` line to the next term or section."""
+    lines = text.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.strip() == f"- id: {term_id}")
+    end = start + 1
+    while end < len(lines) and not lines[end].lstrip().startswith("- id:") and not lines[end][:1].isalpha():
+        end += 1
+    return "\n".join(lines[start:end])
+
+
+@pytest.mark.parametrize(
+    ("term_set", "term_id"), [(name, term) for name, ids in IDS_ADDED_IN_2026_2.items() for term in ids]
+)
+def test_added_term_is_present(vocab: Vocabulary, term_set: str, term_id: str) -> None:
+    assert term_id in vocab.term_sets()[term_set]
+
+
+@pytest.mark.parametrize(
+    ("term_set", "term_id"), [(name, term) for name in _CITED_SETS for term in IDS_ADDED_IN_2026_2[name]]
+)
+def test_added_legal_term_has_its_source(vocab: Vocabulary, term_set: str, term_id: str) -> None:
+    term = vocab.term_sets()[term_set][term_id]
+    citation = str(getattr(term, "citation", ""))
+    assert citation.strip(), term_id
+    assert any(word in citation for word in ("Act", "UK GDPR", "DPA 2018", "Guidance", "Working Together", "Order"))
+
+
+@pytest.mark.parametrize("gateway", IDS_ADDED_IN_2026_2["statutory_gateways"])
+def test_added_gateway_says_whether_it_was_verified(gateway: str) -> None:
+    text = resources.files("agreements").joinpath("library/vocabulary.yaml").read_text(encoding="utf-8")
+    block = _yaml_block(text, gateway)
+    assert "NOT VERIFIED" in block or "Verified" in block, gateway
+
+
+@pytest.mark.parametrize("purpose", IDS_ADDED_IN_2026_2["purposes"])
+def test_added_purpose_relies_on_cited_gateways(vocab: Vocabulary, purpose: str) -> None:
+    gateways = vocab.purposes[purpose].gateways
+    assert gateways, purpose
+    for gateway in gateways:
+        assert vocab.statutory_gateways[gateway].citation, (purpose, gateway)
+
+
+@pytest.mark.parametrize(
+    ("purpose", "gateway"),
+    [
+        ("all-age-mash-triage", "care-act-2014-s42"),
+        ("all-age-mash-triage", "ca1989-s47"),
+        ("domestic-abuse-related-death-review", "dvcva2004-s9"),
+        ("child-death-review", "ca2004-s16m"),
+        ("prevent-channel", "ctsa2015-s26"),
+        ("prevent-channel", "ctsa2015-s36-38"),
+        ("child-exploitation-and-missing", "ea1996-s436a"),
+        ("modern-slavery-referral", "msa2015-s52"),
+        ("fgm-and-forced-marriage-protection", "fgm2003-s5b"),
+        ("lado-allegation-management", "lado-guidance"),
+        ("dbs-barring-referral", "svga2006-s35-36"),
+        ("family-court-proceedings", "ca1989-s42"),
+        ("marac-transfer", "cda1998-s115"),
+        ("dvds-right-to-ask", "daa2021-s77"),
+        ("dvds-right-to-know", "police-common-law-disclosure"),
+    ],
+)
+def test_added_purpose_gateway(vocab: Vocabulary, purpose: str, gateway: str) -> None:
+    assert gateway in vocab.purposes[purpose].gateways
+
+
+@pytest.mark.parametrize(
+    ("gateway", "kind"),
+    [
+        ("care-act-2014-s6", GatewayKind.DUTY),
+        ("care-act-2014-s7", GatewayKind.DUTY),
+        ("fgm2003-s5b", GatewayKind.DUTY),
+        ("msa2015-s52", GatewayKind.DUTY),
+        ("svga2006-s35-36", GatewayKind.DUTY),
+        ("housing-act-1996-s213", GatewayKind.DUTY),
+        ("nhs-act-2006-s82", GatewayKind.DUTY),
+        # Collaboration is a duty; sharing information for it is permitted, not required: a wrong "duty"
+        # would tell practitioners they must share.
+        ("pcsc2022-serious-violence-duty", GatewayKind.POWER),
+        ("lado-guidance", GatewayKind.GUIDANCE),
+        ("forced-marriage-guidance", GatewayKind.GUIDANCE),
+    ],
+)
+def test_added_gateway_kind(vocab: Vocabulary, gateway: str, kind: GatewayKind) -> None:
+    assert vocab.statutory_gateways[gateway].kind is kind
+
+
+def test_added_purposes_are_protective_where_sharing_protects(vocab: Vocabulary) -> None:
+    protective = {p for p in IDS_ADDED_IN_2026_2["purposes"] if vocab.purposes[p].protective}
+    # Reviews learn lessons and court proceedings decide cases: sharing for them protects nobody directly.
+    assert protective == set(IDS_ADDED_IN_2026_2["purposes"]) - {
+        "domestic-abuse-related-death-review",
+        "child-death-review",
+        "family-court-proceedings",
+        "criminal-proceedings",
+    }
+
+
+def test_added_law_enforcement_purposes_are_s31_purposes(vocab: Vocabulary) -> None:
+    law_enforcement = {p for p in IDS_ADDED_IN_2026_2["purposes"] if vocab.purposes[p].law_enforcement}
+    assert law_enforcement == {"prevent-channel", "criminal-proceedings"}
+
+
+@pytest.mark.parametrize(
+    ("purpose", "group"),
+    [
+        ("child-death-review", ProtectedGroup.CHILDREN),
+        ("child-exploitation-and-missing", ProtectedGroup.CHILDREN),
+        ("lado-allegation-management", ProtectedGroup.CHILDREN),
+        ("all-age-mash-triage", None),  # children and adults: para 18 is decided per person
+        ("modern-slavery-referral", None),
+    ],
+)
+def test_added_purpose_protects(vocab: Vocabulary, purpose: str, group: ProtectedGroup | None) -> None:
+    assert vocab.purposes[purpose].protects is group
+
+
+@pytest.mark.parametrize(
+    ("org_type", "public", "competent", "health_or_care", "can_act"),
+    [
+        ("early-years-provider", False, False, False, True),
+        ("cafcass", True, False, False, False),
+        ("private-healthcare-provider", False, False, True, True),
+        ("private-care-provider", False, False, True, True),
+        ("refuge-provider", False, False, False, True),
+        ("supported-housing-provider", False, False, False, False),
+        ("court", True, True, False, False),
+        ("crown-prosecution-service", True, True, False, False),
+    ],
+)
+def test_added_organisation_type_flags(
+    vocab: Vocabulary, org_type: str, public: bool, competent: bool, health_or_care: bool, can_act: bool
+) -> None:
+    term = vocab.organisation_types[org_type]
+    assert (term.public_authority, term.competent_authority) == (public, competent)
+    assert term.health_or_social_care is health_or_care
+    assert term.can_act_to_protect is can_act
+
+
+@pytest.mark.parametrize(
+    ("subject_type", "child"),
+    [
+        ("care-leaver", False),
+        ("young-carer", True),
+        ("referrer", False),
+        ("staff-subject-to-allegation", False),
+        ("unborn-child", True),
+    ],
+)
+def test_added_subject_type_flags(vocab: Vocabulary, subject_type: str, child: bool) -> None:
+    term = vocab.data_subject_types[subject_type]
+    assert term.child is child
+    assert not term.deceased and not term.adult_at_risk
+
+
+@pytest.mark.parametrize(
+    ("category", "special", "criminal"),
+    [
+        ("exploitation-and-missing-episodes", True, True),
+        ("fgm-and-forced-marriage", True, True),
+        ("radicalisation-concern", True, False),
+        ("modern-slavery-referral-status", False, True),
+        ("referrer-identity", False, False),
+    ],
+)
+def test_added_category_flags(vocab: Vocabulary, category: str, special: bool, criminal: bool) -> None:
+    assert vocab.is_special_category(category) is special
+    assert vocab.is_criminal_offence(category) is criminal
+
+
+def test_referrer_identity_is_never_carried_by_an_identity_flow(vocab: Vocabulary) -> None:
+    assert vocab.data_categories["referrer-identity"].parent is None
+    assert not vocab.permits("identity", "referrer-identity")
+
+
+@pytest.mark.parametrize("category", IDS_ADDED_IN_2026_2["data_categories"])
+def test_added_restricted_categories_sit_under_no_routine_parent(vocab: Vocabulary, category: str) -> None:
+    # Under a routine parent ("social care", "identity") a restricted record would make every flow of that parent
+    # look as if it carried the record (the lint's RESTRICTED_CATEGORY_NOT_INHERITED), though it never does.
+    if vocab.restrictions_of(category) or category == "referrer-identity":
+        assert vocab.data_categories[category].parent is None, category
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "part", "apd"),
+    [("14", Schedule1Part.PART_2, True), ("23", Schedule1Part.PART_2, True), ("24", Schedule1Part.PART_2, True)]
+    + [("34", Schedule1Part.PART_3, False), ("35", Schedule1Part.PART_3, True), ("37", Schedule1Part.PART_3, True)],
+)
+def test_added_schedule1_conditions(vocab: Vocabulary, paragraph: str, part: Schedule1Part, apd: bool) -> None:
+    condition = vocab.schedule1_conditions[f"dpa-sch1-{paragraph}"]
+    assert condition.part is part and condition.paragraph == paragraph
+    assert condition.apd_required is apd
+    assert condition.apd_exception is None
+
+
+# --- 2026.2: new kinds of term -------------------------------------------------------------------
+
+
+def test_new_term_kinds_load_as_their_domain_types(vocab: Vocabulary) -> None:
+    assert all(isinstance(t, Annex1Condition) for t in vocab.annex1_conditions.values())
+    assert all(isinstance(t, Schedule8Condition) for t in vocab.schedule8_conditions.values())
+    assert all(isinstance(t, Schedule2Exemption) for t in vocab.schedule2_exemptions.values())
+    assert all(isinstance(t, PolicyDocument) for t in vocab.policy_documents.values())
+    for name in ("annex1_conditions", "schedule8_conditions", "schedule2_exemptions", "policy_documents"):
+        assert name in vocab.term_sets() and vocab.term_sets()[name], name
+
+
+def test_annex1_conditions_match_the_2025_act(vocab: Vocabulary) -> None:
+    assert {c.paragraph for c in vocab.annex1_conditions.values()} == {"1", "2", "3", "5", "6"}
+    for condition in vocab.annex1_conditions.values():
+        assert condition.id == f"annex1-{condition.paragraph}"
+        assert condition.citation.startswith(f"UK GDPR Annex 1 para{'s' if condition.paragraph in '36' else ''} ")
+    assert "vulnerable individual" in vocab.annex1_conditions["annex1-6"].description
+    assert "Civil Contingencies Act 2004" in vocab.annex1_conditions["annex1-3"].description
+
+
+def test_the_ea_basis_and_its_conditions_are_the_same_law(vocab: Vocabulary) -> None:
+    basis = vocab.art6_bases["art6-1-ea"]
+    assert "Annex 1" in basis.citation and not basis.public_authority_may_rely_for_tasks
+
+
+def test_schedule8_conditions_all_need_the_s42_document(vocab: Vocabulary) -> None:
+    assert [c.paragraph for c in vocab.schedule8_conditions.values()] == [str(n) for n in range(1, 10)]
+    for condition in vocab.schedule8_conditions.values():
+        assert condition.id == f"dpa-sch8-{condition.paragraph}"
+        assert f"Sch 8 para {condition.paragraph}" in condition.citation
+        assert condition.apd_required
+    assert "s42" in vocab.policy_documents["apd-section-42"].citation
+
+
+def test_schedule8_safeguarding_mirrors_schedule1_para_18(vocab: Vocabulary) -> None:
+    description = vocab.schedule8_conditions["dpa-sch8-4"].description
+    assert "under 18" in description and "adult at risk" in description and "without consent" in description
+
+
+def test_schedule2_exemptions_are_case_by_case(vocab: Vocabulary) -> None:
+    for exemption in vocab.schedule2_exemptions.values():
+        assert exemption.case_by_case and exemption.part == "1"
+        assert exemption.id == f"dpa-sch2-{exemption.paragraph}"
+        assert f"Sch 2 para {exemption.paragraph}" in exemption.citation
+    assert "court order" in vocab.schedule2_exemptions["dpa-sch2-5"].description
+    assert "crime" in vocab.schedule2_exemptions["dpa-sch2-2"].description
+
+
+def test_policy_documents_are_kept_six_months_after_processing(vocab: Vocabulary) -> None:
+    assert {d.retain_months_after_processing for d in vocab.policy_documents.values()} == {6}
+    assert "Sch 1" in vocab.policy_documents["apd-schedule-1"].citation
+
+
+def test_a_vocabulary_without_the_new_term_sets_still_builds() -> None:
+    older = Vocabulary.build(version="2026.1")
+    assert older.annex1_conditions == {} and older.policy_documents == {}
+    assert set(older.term_sets()) >= {"annex1_conditions", "schedule8_conditions", "schedule2_exemptions"}
+
+
+_MINIMAL = """\
+version: "t"
+data_categories: []
+purposes: []
+organisation_types: []
+data_subject_types: []
+art6_bases: []
+art9_conditions: []
+schedule1_conditions: []
+art10_routes: []
+statutory_gateways: []
+"""
+
+
+def test_a_file_without_the_new_term_sets_loads() -> None:
+    vocabulary = parse_vocabulary(_MINIMAL)
+    assert vocabulary.schedule8_conditions == {} and vocabulary.schedule2_exemptions == {}
+
+
+@pytest.mark.parametrize(
+    ("term_set", "entry", "path"),
+    [
+        (
+            "annex1_conditions",
+            "{id: a, label: A, description: D, citation: C, paragraph: '1', balancing: x}",
+            "balancing",
+        ),
+        ("schedule8_conditions", "{id: a, label: A, description: D, citation: C, apd_required: true}", "paragraph"),
+        (
+            "schedule2_exemptions",
+            "{id: a, label: A, description: D, citation: C, part: '1', paragraph: '2', scope: x}",
+            "scope",
+        ),
+        (
+            "policy_documents",
+            "{id: a, label: A, description: D, citation: C, retain_months_after_processing: -1}",
+            "retain",
+        ),
+        (
+            "schedule8_conditions",
+            "{id: a, label: A, description: D, citation: C, paragraph: '1'}\n"
+            "  - {id: a, label: B, description: D, citation: C, paragraph: '2'}",
+            "duplicate id",
+        ),
+    ],
+)
+def test_new_term_sets_reject_bad_entries_naming_the_field(term_set: str, entry: str, path: str) -> None:
+    with pytest.raises(VocabularyFileError) as caught:
+        parse_vocabulary(_MINIMAL + f"{term_set}:\n  - {entry}\n", "vocab.yaml")
+    assert f"{term_set}[" in str(caught.value) and path in str(caught.value)

@@ -45,12 +45,13 @@ ON = date(2026, 7, 1)
 MASH = "NS-MASH-ISA"
 MARAC = "NS-MARAC-ISA"
 MAPPA = "NS-MAPPA-ISA"
+ADULTS = "NS-ADULT-SAFEGUARDING-ISA"
 
 # Organisations in agreements/library/organisations.yaml, and which standard agreements name them.
 POLICE = "northshire-police"  # all three
 CSC = "northshire-cc-childrens-services"  # all three
 ACUTE = "northshire-hospitals-nhs-ft"  # all three
-ASC = "northshire-cc-adult-social-care"  # MARAC and MAPPA
+ASC = "northshire-cc-adult-social-care"  # MASH, MARAC, MAPPA and adult safeguarding
 SCHOOL = "st-aidans-primary"  # MASH only
 ACADEMY = "riverside-learning-trust"  # MASH only
 PRISON = "hmp-northgate"  # MAPPA only
@@ -220,19 +221,31 @@ def _save_mash_without_school_apd(session: Session) -> None:
 
 
 def _without_party(agreement: Agreement, organisation_id: str) -> Agreement:
-    """The agreement with one party gone, from its parties and from lawful bases limited to named parties."""
-    assert not any(e.organisation == organisation_id for f in agreement.flows for e in (*f.source, *f.recipient))
+    """The agreement with one party gone: from its parties, the flow ends that name it (a flow left with no
+    end is dropped), and lawful bases limited to named parties (an entry left naming nobody is dropped)."""
 
     def strip(entries: tuple[Any, ...]) -> tuple[Any, ...]:
-        return tuple(
-            dataclasses.replace(e, parties=tuple(p for p in e.parties if p != organisation_id)) if e.parties else e
-            for e in entries
-        )
+        kept = []
+        for e in entries:
+            if e.parties:
+                parties = tuple(p for p in e.parties if p != organisation_id)
+                if not parties:
+                    continue
+                e = dataclasses.replace(e, parties=parties)
+            kept.append(e)
+        return tuple(kept)
 
+    flows = []
+    for flow in agreement.flows:
+        source = tuple(e for e in flow.source if e.organisation != organisation_id)
+        recipient = tuple(e for e in flow.recipient if e.organisation != organisation_id)
+        if source and recipient:
+            flows.append(dataclasses.replace(flow, source=source, recipient=recipient))
     bases = agreement.lawful_bases
     return dataclasses.replace(
         agreement,
         parties=tuple(p for p in agreement.parties if p.organisation_id != organisation_id),
+        flows=tuple(flows),
         lawful_bases=dataclasses.replace(
             bases, art6=strip(bases.art6), art9=strip(bases.art9), art10=strip(bases.art10)
         ),
@@ -242,7 +255,7 @@ def _without_party(agreement: Agreement, organisation_id: str) -> Agreement:
 def _load_standard(session: Session) -> None:
     """Store the standard organisations and agreements, as ``init-db`` loads them."""
     summary = import_documents(session=session, documents=list(_standard_documents()), actor="standard library")
-    assert summary.agreements.created == 3
+    assert summary.agreements.created == 4
 
 
 @pytest.fixture
@@ -318,10 +331,12 @@ def test_the_snapshot_holds_only_agreements_naming_the_organisations(standard: S
         assert len(snapshot.organisations) == organisations  # every organisation, whatever the filter
         return {agreement_id: len(history) for agreement_id, history in snapshot.histories.items()}
 
-    assert counts(None) == {MASH: 1, MARAC: 1, MAPPA: 1}
+    assert counts(None) == {MASH: 1, MARAC: 1, MAPPA: 1, ADULTS: 1}
     assert counts([SCHOOL]) == {MASH: 1}
     assert counts([PRISON]) == {MAPPA: 1}
-    assert counts([ASC]) == {MARAC: 1, MAPPA: 1}
+    # Adult social care is a MASH party since MASH v3.2 (issue 7: a real MASH has adult social care), besides MARAC,
+    # MAPPA and the adult safeguarding agreement.
+    assert counts([ASC]) == {MASH: 1, MARAC: 1, MAPPA: 1, ADULTS: 1}
     assert counts([SCHOOL, PRISON, PRISON]) == {MASH: 1, MAPPA: 1}
     assert counts(["no-such-organisation"]) == {}
     assert counts([]) == {}
@@ -335,7 +350,7 @@ def test_the_snapshot_holds_only_agreements_naming_the_organisations(standard: S
     assert ACADEMY not in _mash(standard).party_ids()
     assert counts([ACADEMY]) == {MASH: 3}
     everything = counts(None)
-    assert everything == {MASH: 3, MARAC: 1, MAPPA: 1}
+    assert everything == {MASH: 3, MARAC: 1, MAPPA: 1, ADULTS: 1}
     assert sum(everything.values()) == table_counts(standard)["agreement_revision"]
 
 
@@ -355,7 +370,7 @@ def test_received_under_any_stored_agreement_is_known(standard: Session) -> None
 def test_lint_stored_agreements(standard: Session) -> None:
     results = lint_stored_agreements(session=standard, as_of=ON)
 
-    assert [(r.agreement_id, r.revision) for r in results] == [(MAPPA, 1), (MARAC, 1), (MASH, 1)]
+    assert [(r.agreement_id, r.revision) for r in results] == [(ADULTS, 1), (MAPPA, 1), (MARAC, 1), (MASH, 1)]
     assert [r.version for r in results] == [_version(r.agreement_id) for r in results]
     assert [f for r in results for f in r.findings if f.severity is Severity.ERROR] == []
 
@@ -377,9 +392,7 @@ def test_lint_stored_agreements(standard: Session) -> None:
 
     mash = after[MASH]
     assert mash.revision == 2
-    assert mash.findings and {(f.code, f.severity) for f in mash.findings} == {
-        (LintCode.SCHEDULE1_WITHOUT_APD, Severity.ERROR)
-    }
+    assert mash.findings and {(f.code, f.severity) for f in mash.findings} == {(LintCode.APD_MISSING, Severity.ERROR)}
     assert all(SCHOOL in f.message and f.path.startswith("lawful_bases.art9[") for f in mash.findings)
     assert any("Sch 1 para 18" in f.message for f in mash.findings)
     assert after[MARAC].findings == () and after[MAPPA].findings == ()
@@ -495,7 +508,7 @@ def test_lint_the_standard_agreements(standard: Session, runner: FlaskCliRunner)
     result = runner.invoke(args=["registry", "lint", "--as-of", ON.isoformat()])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == [
-        f"{agreement_id} v{_version(agreement_id)} (revision 1): clean" for agreement_id in (MAPPA, MARAC, MASH)
+        f"{agreement_id} v{_version(agreement_id)} (revision 1): clean" for agreement_id in (ADULTS, MAPPA, MARAC, MASH)
     ]
 
     dated = runner.invoke(args=["registry", "lint", "--json", "--as-of", ON.isoformat(), MASH, MARAC])
@@ -509,7 +522,7 @@ def test_lint_the_standard_agreements(standard: Session, runner: FlaskCliRunner)
 
     today = json.loads(runner.invoke(args=["registry", "lint", "--json"]).stdout)
     assert today["as_of"] == today_in_the_uk().isoformat()
-    assert [a["agreement_id"] for a in today["agreements"]] == [MAPPA, MARAC, MASH]
+    assert [a["agreement_id"] for a in today["agreements"]] == [ADULTS, MAPPA, MARAC, MASH]
 
     late = runner.invoke(args=["registry", "lint", "--as-of", "2035-01-01", MASH])
     assert late.exit_code == 1
@@ -531,7 +544,7 @@ def test_lint_a_defective_agreement_exits_1_printing_its_code(standard: Session,
     head = lines.index(f"{MARAC} v{_version(MARAC)} (revision 1): clean") + 1
     assert re.fullmatch(rf"{MASH} v{re.escape(_version(MASH))} \(revision 2\): \d+ findings?", lines[head])
     findings = lines[head + 1 :]
-    assert findings and all(line.split()[:2] == ["error", "SCHEDULE1_WITHOUT_APD"] for line in findings)
+    assert findings and all(line.split()[:2] == ["error", "APD_MISSING"] for line in findings)
     assert all(SCHOOL in line for line in findings)
 
     # Linting only the sound agreement passes.
@@ -541,7 +554,7 @@ def test_lint_a_defective_agreement_exits_1_printing_its_code(standard: Session,
     assert as_json.exit_code == 1
     findings_json = json.loads(as_json.stdout)["agreements"][0]["findings"]
     assert len(findings_json) == len(findings)
-    assert {(f["code"], f["severity"]) for f in findings_json} == {("SCHEDULE1_WITHOUT_APD", "error")}
+    assert {(f["code"], f["severity"]) for f in findings_json} == {("APD_MISSING", "error")}
 
 
 # --- The API ----------------------------------------------------------------------------------------------
@@ -566,7 +579,7 @@ def test_the_api_answers_a_check(standard: Session, auth_client: FlaskClient) ->
         assert other.status_code == 200 and other.get_json()["decision"] == case.decision.value, case.name
     refused = auth_client.post("/api/v1/checks", json=MARAC_REFUSAL).get_json()
     evaluated = {e["agreement_id"]: e for e in refused["evaluations"]}
-    assert set(evaluated) == {MASH, MARAC, MAPPA}  # the hospital is party to all three
+    assert set(evaluated) == {MASH, MARAC, MAPPA, ADULTS}  # the hospital is party to all four
     assert not any(e["covers"] for e in evaluated.values())
     assert refused["nearest"]["agreement_id"] == MARAC and not refused["nearest"]["covers"]
     assert "CAPACITOUS_REFUSAL_RESPECTED" in {r["code"] for r in refused["nearest"]["failures"]}
@@ -611,7 +624,7 @@ def test_the_api_lints_an_agreement(standard: Session, auth_client: FlaskClient)
     _save_mash_without_school_apd(standard)
     defective = auth_client.get(f"/api/v1/agreements/{MASH}/lint?as_of={ON.isoformat()}").get_json()
     assert defective["revision"] == 2 and defective["findings"]
-    assert {(f["code"], f["severity"]) for f in defective["findings"]} == {("SCHEDULE1_WITHOUT_APD", "error")}
+    assert {(f["code"], f["severity"]) for f in defective["findings"]} == {("APD_MISSING", "error")}
     assert all(SCHOOL in f["message"] for f in defective["findings"])
 
 

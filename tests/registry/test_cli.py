@@ -40,7 +40,7 @@ def test_init_db_creates_the_tables_and_loads_the_standard_agreements(empty_app:
     assert result.exit_code == 0, result.output
     assert f"tables upgraded to migration {migrate.head_revision()}" in result.output
     assert "Loaded the standard agreements" in result.output
-    assert "agreements: 3 created" in result.output
+    assert "agreements: 4 created" in result.output
 
     again = runner.invoke(args=["registry", "init-db"])
     assert again.exit_code == 0, again.output
@@ -98,7 +98,7 @@ def test_loading_the_library_folder_skips_the_vocabulary(app: Flask, runner: Fla
 
     assert result.exit_code == 0, result.output
     assert "Skipping vocabulary.yaml" in result.output
-    assert "agreements: 3 created" in result.output
+    assert "agreements: 4 created" in result.output
 
 
 def test_load_a_missing_path_fails(runner: FlaskCliRunner, tmp_path: Path) -> None:

@@ -24,10 +24,20 @@ def test_the_data_folder_and_database_url_are_configurable(tmp_path: Path) -> No
     assert settings({"DATABASE_URL": url, "REGISTRY_DATA_DIR": str(tmp_path)})["DATABASE_URL"] == url
 
 
-def test_production_needs_a_secret_key() -> None:
-    with pytest.raises(ConfigError):
-        settings({"REGISTRY_ENV": "production"})
-    assert settings({"REGISTRY_ENV": "production", "REGISTRY_SECRET_KEY": "s3cret"})["SECRET_KEY"] == "s3cret"
+LONG_KEY = "k" * 48
+
+
+@pytest.mark.parametrize("environment", ["production", "Production", " PRODUCTION ", "staging"])
+def test_anything_but_development_needs_a_long_secret_key(environment: str) -> None:
+    with pytest.raises(ConfigError, match="REGISTRY_SECRET_KEY"):
+        settings({"REGISTRY_ENV": environment})
+    with pytest.raises(ConfigError, match="at least 32"):
+        settings({"REGISTRY_ENV": environment, "REGISTRY_SECRET_KEY": "s3cret"})
+    assert settings({"REGISTRY_ENV": environment, "REGISTRY_SECRET_KEY": LONG_KEY})["SECRET_KEY"] == LONG_KEY
+
+
+def test_development_may_use_the_built_in_key() -> None:
+    assert settings({"REGISTRY_ENV": "development"})["SECRET_KEY"] == DEV_SECRET_KEY
 
 
 def test_a_bad_grace_period_is_an_error() -> None:
@@ -35,6 +45,9 @@ def test_a_bad_grace_period_is_an_error() -> None:
         settings({"REGISTRY_REVIEW_GRACE_MONTHS": "three"})
     with pytest.raises(ConfigError):
         settings({"REGISTRY_REVIEW_GRACE_MONTHS": "-1"})
+    # An unbounded grace period once overflowed the date arithmetic; it is bounded at the boundary.
+    with pytest.raises(ConfigError, match="between 0 and 24"):
+        settings({"REGISTRY_REVIEW_GRACE_MONTHS": "99999999999"})
     assert settings({"REGISTRY_REVIEW_GRACE_MONTHS": "6"})["REVIEW_GRACE_MONTHS"] == 6
 
 

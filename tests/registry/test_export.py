@@ -87,3 +87,55 @@ def test_an_export_says_its_format_and_vocabulary(session: Session) -> None:
     assert data["format"] == FILE_FORMAT
     assert data["vocabulary_version"]
     assert {h["agreement_id"] for h in data["agreement_history"]} >= {id_of(session, AgreementKind.MASH), "east-marac"}
+
+
+def _without_defaults(node: object) -> object:
+    """A document as an older schema would have written it: no optional field at its default."""
+    if isinstance(node, dict):
+        kept = {k: _without_defaults(v) for k, v in node.items()}
+        defaults = ([], {}, False, "case_by_case", "needs_originator_consent")
+        # public_authority is required, so an older schema wrote it too.
+        return {k: v for k, v in kept.items() if k == "public_authority" or v not in defaults}
+    if isinstance(node, list):
+        return [_without_defaults(item) for item in node]
+    return node
+
+
+def test_revisions_written_by_an_older_schema_keep_their_identity(session: Session) -> None:
+    """A revision's identity does not change when the schema gains an optional field (issue 6).
+
+    The stored rows are rewritten as an older schema would have left them (no optional field at its
+    default, hashed as such); re-importing today's export of the same registry then finds every revision
+    unchanged: no new revision and no conflict.
+    """
+    from sqlmodel import select
+
+    from registry.mapping import content_hash
+    from registry.models import AgreementRevisionRow
+
+    _fill(session)
+    before = agreement_history(session=session)
+    today = parse_registry_text(export_registry(session=session, fmt="json"), "today.json", "json")
+    for row in session.exec(select(AgreementRevisionRow)).all():
+        older = _without_defaults(row.content)
+        assert older != row.content
+        assert content_hash(older) == content_hash(row.content)
+        row.content, row.content_hash = older, content_hash(older)  # type: ignore[assignment]
+        session.add(row)
+    session.commit()
+
+    summary = import_documents(session=session, documents=[today], actor="someone importing")
+
+    assert summary.revisions.created == 0
+    assert agreement_history(session=session) == before
+
+
+def test_each_revision_records_the_schema_version_it_was_written_with(session: Session) -> None:
+    from sqlmodel import select
+
+    from registry.models import AgreementRevisionRow
+    from schemas.agreement import AGREEMENT_SCHEMA_VERSION
+
+    _fill(session)
+    versions = set(session.exec(select(AgreementRevisionRow.schema_version)).all())
+    assert versions == {AGREEMENT_SCHEMA_VERSION}

@@ -65,6 +65,18 @@ def test_a_good_file_is_stored(session: Session, tmp_path: Path) -> None:
     assert get_organisation(session=session, organisation_id=PROBATION).type == "probation-service"
 
 
+def test_the_change_note_names_the_file_not_the_servers_folders(session: Session, tmp_path: Path) -> None:
+    folder = tmp_path / "srv" / "private" / "uploads"
+    folder.mkdir(parents=True)
+    path = _write(folder / "northshire.yaml", registry_data(_orgs(), [make_agreement()]))
+
+    load_files(session, path, actor="loader")
+
+    note = get_agreement(session=session, agreement_id="test-mash").change_note
+    assert note == "loaded from northshire.yaml"
+    assert str(tmp_path) not in (note or "")
+
+
 def test_loading_the_same_file_again_changes_nothing(session: Session, tmp_path: Path) -> None:
     path = _write(tmp_path / "good.yaml", registry_data(_orgs(), [make_agreement()]))
     load_files(session, path)

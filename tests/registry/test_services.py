@@ -62,7 +62,9 @@ def test_saving_identical_content_writes_nothing(session: Session) -> None:
 
     assert again.revision == 1 and again.recorded_by == "alice"
     assert (
-        _count(session, AgreementRevisionRow), _count(session, ChangeLogRow), _count(session, AgreementPartyRow)
+        _count(session, AgreementRevisionRow),
+        _count(session, ChangeLogRow),
+        _count(session, AgreementPartyRow),
     ) == counts
 
 
@@ -81,9 +83,7 @@ def test_an_illegal_status_change_is_rejected_naming_status(session: Session) ->
 @pytest.mark.usefixtures("partners")
 def test_a_legal_status_change_is_stored(session: Session) -> None:
     save_agreement(session=session, agreement=make_agreement(), actor="alice")
-    suspended = save_agreement(
-        session=session, agreement=make_agreement(status=AgreementStatus.SUSPENDED), actor="bob"
-    )
+    suspended = save_agreement(session=session, agreement=make_agreement(status=AgreementStatus.SUSPENDED), actor="bob")
     assert suspended.revision == 2
     assert list_agreements(session=session)[0].status is AgreementStatus.SUSPENDED
 

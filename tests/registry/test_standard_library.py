@@ -37,7 +37,7 @@ def test_each_standard_file_loads_and_validates_with_the_organisations(session: 
 
 def test_the_standard_agreements_load_only_into_an_empty_registry(session: Session) -> None:
     first = load_standard_agreements(session=session)
-    assert first is not None and first.agreements.created == 3
+    assert first is not None and first.agreements.created == 4
     counts = table_counts(session)
 
     assert load_standard_agreements(session=session) is None
@@ -46,4 +46,5 @@ def test_the_standard_agreements_load_only_into_an_empty_registry(session: Sessi
         AgreementKind.MASH,
         AgreementKind.MARAC,
         AgreementKind.MAPPA,
+        AgreementKind.PROTOCOL,  # adult safeguarding (Care Act 2014 ss6-7, 42, 45)
     }

@@ -78,11 +78,15 @@ def test_a_bad_endpoint_says_what_an_endpoint_is():
     organisation = OrganisationSchema().dump(read_registry_file(LIBRARY / "organisations.yaml").organisations[0])
     agreement = AgreementSchema().dump(read_registry_file(AGREEMENT_FILES[0]).agreements[0])
     agreement["flows"][1]["from"] = [{"organisation": "x", "any_party": True}]
-    text = json.dumps({"organisations": [organisation], "agreements": [agreement]})
+    text = json.dumps({"organisations": [organisation], "agreements": [agreement]}, indent=2)
     problems = _problems(text, "json")
+    # JSON files have line tracking too: the line is where that endpoint starts.
+    lines = text.splitlines()
+    flows = next(n for n, line in enumerate(lines) if '"flows"' in line)
+    second_from = [n for n, line in enumerate(lines) if '"from"' in line and n > flows][1]
     assert problems == [
-        "bad.yaml: agreements[0].flows[1].from[0]: Give exactly one of organisation, organisation_type or "
-        "any_party: true."
+        f"bad.yaml:{second_from + 2}: agreements[0].flows[1].from[0]: Give exactly one of organisation, "
+        "organisation_type or any_party: true."
     ]
 
 
@@ -130,7 +134,7 @@ def test_a_naive_recorded_at_is_rejected():
         ]
     }
     problems = _problems(json.dumps(history), "json")
-    assert problems == ["bad.yaml: agreement_history[0].revisions[0].recorded_at: Not a valid aware datetime."]
+    assert problems == ["bad.yaml:1: agreement_history[0].revisions[0].recorded_at: Not a valid aware datetime."]
 
 
 def test_registry_files_reads_folders_sorted_and_names_missing_paths(tmp_path):

@@ -1,7 +1,10 @@
 """The YAML reader keeps JSON's scalar types and knows the line of every value."""
 
+from pathlib import Path
+
 import pytest
 
+from schemas import yamlio
 from schemas.yamlio import YamlSyntaxError, dump_yaml, line_for, load_yaml
 
 
@@ -51,3 +54,45 @@ def test_dump_then_load_is_identity_for_schema_output():
     data = {"id": "A", "version": "3.1", "effective_from": "2025-04-01", "note": "two\nlines", "flags": [True, False]}
     loaded, _ = load_yaml(dump_yaml(data))
     assert loaded == data
+
+
+HOSTILE = Path(__file__).resolve().parents[1] / "fixtures" / "hostile"
+
+
+@pytest.mark.parametrize("loader", [yamlio._JsonLikeLoader, yamlio._Loader], ids=["python", "libyaml"])
+@pytest.mark.parametrize(
+    "name",
+    ["billion_laughs.yaml", "python_tag.yaml", "complex_key.yaml", "deep_nesting.yaml", "far_future_review.yaml"],
+)
+def test_the_python_and_libyaml_readers_give_the_same_answer(
+    monkeypatch: pytest.MonkeyPatch, loader: type, name: str
+) -> None:
+    text = (HOSTILE / name).read_text(encoding="utf-8")
+    monkeypatch.setattr(yamlio, "_Loader", loader)
+    try:
+        outcome: object = load_yaml(text)
+    except YamlSyntaxError as error:
+        outcome = (str(error), error.line)
+    monkeypatch.setattr(yamlio, "_Loader", yamlio._JsonLikeLoader)
+    try:
+        expected: object = load_yaml(text)
+    except YamlSyntaxError as error:
+        expected = (str(error), error.line)
+    assert outcome == expected
+
+
+def test_a_number_too_long_to_be_real_is_refused_with_its_line():
+    with pytest.raises(YamlSyntaxError) as caught:
+        load_yaml("a: 1\nb: " + "9" * 5000 + "\n")
+    assert (str(caught.value), caught.value.line) == ("a number longer than 30 characters", 2)
+
+
+def test_keys_are_always_text_as_in_json():
+    data, lines = load_yaml("true: 1\n2: x\nnull: y\n")
+    assert data == {"true": 1, "2": "x", "null": "y"}
+    assert lines["2"] == 2
+
+
+def test_a_merge_key_is_just_an_unknown_key():
+    data, _ = load_yaml("a:\n  <<: {b: 1}\n")
+    assert data == {"a": {"<<": {"b": 1}}}
