@@ -26,7 +26,8 @@ def make_engine(url: str) -> Engine:
     """An engine for ``url``; SQLite gets foreign keys switched on, in-memory SQLite one shared connection."""
     if not url.startswith("sqlite"):
         return create_engine(url, pool_pre_ping=True)
-    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False}}
+    # Writers queue for SQLite's lock rather than fail after the driver's default 5 s.
+    kwargs: dict[str, Any] = {"connect_args": {"check_same_thread": False, "timeout": 30}}
     if url in ("sqlite://", "sqlite:///:memory:"):
         # Every connection to in-memory SQLite is a new empty database; share one.
         kwargs["poolclass"] = StaticPool
