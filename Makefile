@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 STAMP  := $(VENV)/.installed
 
-.PHONY: help setup run test test-postgres lint bench clean
+.PHONY: help setup run test test-postgres lint bench bench-http clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-14s %s\n", $$1, $$2}'
@@ -21,7 +21,8 @@ setup: $(STAMP) ## Create the virtualenv and install everything
 
 run: $(STAMP) ## Set up, create/upgrade the SQLite database, load the standard agreements, serve the pages
 	$(BIN)/flask --app wsgi registry init-db
-	@echo "ISA registry: open http://$(HOST):$(PORT)/"
+	@if [ -z "$$DATABASE_URL" ]; then $(BIN)/flask --app wsgi registry dev-admin; fi
+	@echo "ISA registry: open http://$(HOST):$(PORT)/ and sign in"
 	$(BIN)/gunicorn --no-control-socket --workers 2 --bind $(HOST):$(PORT) wsgi:app
 
 test: $(STAMP) ## Set up and run the whole test suite (TEST_DATABASE_URL selects a server; in-memory SQLite by default)
@@ -38,6 +39,10 @@ bench: $(STAMP) ## Run the checker benchmark and print its figures
 .PHONY: bench-load
 bench-load: $(STAMP) ## Time and peak memory to load 20,000 organisations and 1,000 agreements (SQLite)
 	$(BIN)/python -m bench.loading
+
+.PHONY: bench-http
+bench-http: $(STAMP) ## POST /api/v1/checks under gunicorn vs a bare Flask endpoint (uses wrk if installed: apt-get install wrk)
+	$(BIN)/python -m bench.http
 
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

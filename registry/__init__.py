@@ -18,6 +18,9 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         template_folder=str(REPO_ROOT / "templates"),
         static_folder="static",
     )
+    from registry.jsonio import OrjsonProvider
+
+    app.json = OrjsonProvider(app)
     app.config.from_mapping(settings())
     if config:
         app.config.from_mapping(config)
@@ -25,13 +28,23 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     if database_file is not None:
         database_file.parent.mkdir(parents=True, exist_ok=True)
 
-    from registry import api, cli, errors, web
+    if app.config.get("BEHIND_PROXY"):
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # One proxy (the load balancer) sets X-Forwarded-Proto, so request.is_secure and HSTS follow TLS.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
+    from registry import access, api, cli, errors, security, web
     from registry.extensions import api as smorest
-    from registry.extensions import db
+    from registry.extensions import csrf, db
 
     db.init_app(app)
+    csrf.init_app(app)
+    access.init_app(app)
+    security.init_app(app)
     smorest.init_app(app)
     api.register(smorest)
+    api.init_app(app)
     web.init_app(app)
     # After smorest.init_app: its JSON handler for every HTTPException must not answer HTML pages.
     errors.init_app(app)

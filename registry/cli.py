@@ -18,9 +18,10 @@ from agreements.lint import Severity
 from agreements.question import QuestionError
 from registry import migrate
 from registry.extensions import db
+from registry.services.accounts import Role, create_token, create_user, find_user, update_user
 from registry.services.agreements import copy_as_template, list_agreements, list_revisions
 from registry.services.checking import check_proposed_share, lint_stored_agreements
-from registry.services.errors import RegistryError, RegistryNotFoundError, RegistryValidationError
+from registry.services.errors import RegistryError, RegistryNotFoundError
 from registry.services.exporting import export_registry
 from registry.services.importing import ImportSummary, import_documents
 from registry.services.organisations import list_organisations
@@ -192,11 +193,8 @@ def copy(source_id: str, new_id: str, title: str, actor: str) -> None:
     try:
         with db.session_scope() as session:
             stored = copy_as_template(session=session, source_id=source_id, new_id=new_id, title=title, actor=actor)
-    except RegistryValidationError as exc:
-        _fail([f"{p.path}: {p.message}" for p in exc.problems], "Nothing was stored:")
-        return
     except RegistryError as exc:
-        _fail([str(exc)], "Nothing was stored:")
+        _fail(exc.lines(), "Nothing was stored:")
         return
     click.echo(f"Created {stored.agreement.id} (draft, version {stored.agreement.version}) from {source_id}.")
 
@@ -274,3 +272,99 @@ def lint(agreement_ids: tuple[str, ...], as_of: datetime | None, as_json: bool) 
                 click.echo(f"  {finding.severity.value:<7} {finding.code.value:<36} {finding.path}: {finding.message}")
     if errors:
         sys.exit(1)
+
+
+DEV_ADMIN_EMAIL = "dev-admin@example.org"
+
+
+def _create_user(email: str, name: str, role: Role, organisation: str | None, password: str) -> None:
+    try:
+        with db.session_scope() as session:
+            account = create_user(
+                session=session,
+                email=email,
+                name=name,
+                role=role.value,
+                password=password,
+                organisation_id=organisation,
+                actor="command line",
+            )
+    except RegistryError as exc:
+        _fail(exc.lines(), "The user was not created:")
+        return
+    click.echo(f"Created {account.role.value} {account.email} (user {account.id}).")
+
+
+_PASSWORD = click.option(
+    "--password",
+    prompt=True,
+    hide_input=True,
+    confirmation_prompt=True,
+    help="Prompted for when not given (at least 12 characters).",
+)
+
+
+@registry_cli.command("create-admin")
+@click.option("--email", required=True, help="The admin's email address: what they sign in with.")
+@click.option("--name", required=True, help="The admin's name.")
+@click.option("--organisation", help="The organisation id they belong to, if any.")
+@_PASSWORD
+def create_admin(email: str, name: str, organisation: str | None, password: str) -> None:
+    """Create an admin user (the first one, or another)."""
+    _create_user(email, name, Role.ADMIN, organisation, password)
+
+
+@registry_cli.command("create-user")
+@click.option("--email", required=True)
+@click.option("--name", required=True)
+@click.option("--role", required=True, type=click.Choice([r.value for r in Role]))
+@click.option("--organisation", help="Required for governance leads, signatories and practitioners.")
+@_PASSWORD
+def create_user_command(email: str, name: str, role: str, organisation: str | None, password: str) -> None:
+    """Create a user with any role."""
+    _create_user(email, name, Role(role), organisation, password)
+
+
+@registry_cli.command("create-token")
+@click.argument("email")
+@click.option("--name", default="command line", show_default=True, help="What the token is for.")
+def create_token_command(email: str, name: str) -> None:
+    """Create a personal API token for a user and print it: it is shown only this once."""
+    try:
+        with db.session_scope() as session:
+            account = find_user(session=session, email=email)
+            if account is None:
+                raise RegistryNotFoundError(f"no user {email!r}")
+            info, token = create_token(session=session, user_id=account.id, name=name, actor="command line")
+    except RegistryError as exc:
+        _fail(exc.lines(), "No token was created:")
+        return
+    click.echo(f"Token {info.prefix}… for {email} ('{info.name}'). Copy it now: it is not shown again.", err=True)
+    click.echo(token)
+
+
+@registry_cli.command("dev-admin")
+def dev_admin() -> None:
+    """Development only: create or reset the development admin with a new random password, and print it.
+
+    Refused unless the registry runs on its embedded SQLite default (no DATABASE_URL), outside production.
+    """
+    if not current_app.config.get("EMBEDDED_DATABASE") or current_app.config.get("REGISTRY_ENV") == "production":
+        _fail(["only on the embedded SQLite database in development (DATABASE_URL unset)"], "No development admin:")
+        return
+    import secrets
+
+    password = secrets.token_urlsafe(12)
+    with db.session_scope() as session:
+        existing = find_user(session=session, email=DEV_ADMIN_EMAIL)
+    if existing is None:
+        _create_user(DEV_ADMIN_EMAIL, "Development admin (make run only)", Role.ADMIN, None, password)
+    else:
+        with db.session_scope() as session:
+            update_user(session=session, user_id=existing.id, actor="make run", password=password, active=True)
+    click.echo("")
+    click.echo("DEVELOPMENT ADMIN (embedded SQLite only; the password changes on every `make run`):")
+    click.echo(f"  email:    {DEV_ADMIN_EMAIL}")
+    click.echo(f"  password: {password}")
+    click.echo(f"  API token: .venv/bin/flask --app wsgi registry create-token {DEV_ADMIN_EMAIL}")
+    click.echo("  then send 'Authorization: Bearer <token>' to /api/v1/...")

@@ -61,8 +61,26 @@ def settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
             raise ConfigError("REGISTRY_REVIEW_GRACE_MONTHS must be a whole number of months") from exc
         if not 0 <= grace <= MAX_GRACE_MONTHS:
             raise ConfigError(f"REGISTRY_REVIEW_GRACE_MONTHS must be between 0 and {MAX_GRACE_MONTHS} months")
+    secure_cookies = production or env.get("REGISTRY_SECURE_COOKIES", "").lower() in {"1", "true", "yes"}
     return {
         "REGISTRY_ENV": environment,
+        # The embedded SQLite default: the only database `flask registry dev-admin` may touch.
+        "EMBEDDED_DATABASE": not env.get("DATABASE_URL"),
+        "MAX_CONTENT_LENGTH": _whole_number(env, "REGISTRY_MAX_BODY_BYTES", 2 * 1024 * 1024),
+        "SIGN_IN_MAX_FAILURES": _whole_number(env, "REGISTRY_SIGN_IN_MAX_FAILURES", 5),
+        "SIGN_IN_LOCK_MINUTES": _whole_number(env, "REGISTRY_SIGN_IN_LOCK_MINUTES", 15),
+        "BEHIND_PROXY": env.get("REGISTRY_BEHIND_PROXY", "").lower() in {"1", "true", "yes"},
+        "SESSION_COOKIE_SECURE": secure_cookies,
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_NAME": "__Host-isa-session" if secure_cookies else "isa-session",
+        "REMEMBER_COOKIE_SECURE": secure_cookies,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "PERMANENT_SESSION_LIFETIME": 8 * 60 * 60,
+        # Our own check covers API requests signed in by cookie; FlaskForm checks the page forms.
+        "WTF_CSRF_CHECK_DEFAULT": False,
+        "WTF_CSRF_TIME_LIMIT": 8 * 60 * 60,
         "SECRET_KEY": secret,
         "DATABASE_URL": database_url(env),
         "REVIEW_GRACE_MONTHS": grace,
@@ -71,7 +89,33 @@ def settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         "OPENAPI_VERSION": "3.0.3",
         "OPENAPI_URL_PREFIX": "/api",
         "OPENAPI_JSON_PATH": "openapi.json",
+        # Every operation needs a personal API token unless it says otherwise (the health check).
+        "API_SPEC_OPTIONS": {
+            "security": [{"bearerAuth": []}],
+            "components": {
+                "securitySchemes": {
+                    "bearerAuth": {
+                        "type": "http",
+                        "scheme": "bearer",
+                        "description": "A personal API token (POST /api/v1/tokens, or the 'API tokens' page).",
+                    }
+                }
+            },
+        },
     }
+
+
+def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:
+    raw = env.get(name)
+    if not raw:
+        return default
+    try:
+        value = int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"{name} must be a whole number") from exc
+    if value < 1:
+        raise ConfigError(f"{name} must be at least 1")
+    return value
 
 
 def sqlite_file(url: str) -> Path | None:
@@ -79,7 +123,7 @@ def sqlite_file(url: str) -> Path | None:
     prefix = "sqlite:///"
     if not url.startswith(prefix):
         return None
-    name = url[len(prefix):].split("?", 1)[0]
+    name = url[len(prefix) :].split("?", 1)[0]
     if not name or name == ":memory:":
         return None
     return Path(name)

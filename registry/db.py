@@ -8,14 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Flask, current_app, g
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.pool import StaticPool
 from sqlmodel import Session
 
+if TYPE_CHECKING:
+    from registry.services.checking import SnapshotCache
+
 _EXTENSION = "registry.db"
+_SNAPSHOTS = "registry.snapshots"
 
 
 def make_engine(url: str) -> Engine:
@@ -43,8 +47,33 @@ class Database:
 
     def init_app(self, app: Flask) -> None:
         """Create this app's engine and close the request's session when the request ends."""
+        from registry.services.checking import SnapshotCache
+
         app.extensions[_EXTENSION] = make_engine(app.config["DATABASE_URL"])
+        app.extensions[_SNAPSHOTS] = SnapshotCache()
         app.teardown_appcontext(_close_session)
+
+    @property
+    def snapshots(self) -> SnapshotCache:
+        """The current app's compiled registry snapshot, keyed by the registry version."""
+        cache: SnapshotCache = current_app.extensions[_SNAPSHOTS]
+        return cache
+
+    def warm(self, app: Flask) -> bool:
+        """Build the snapshot now (a server's start-up) so the first check does not pay for it.
+
+        Returns False, quietly, when the database is not reachable or not set up yet: the first request
+        then gets the 503 that says what to run.
+        """
+        from sqlalchemy.exc import DBAPIError
+
+        with app.app_context():
+            try:
+                app.extensions[_SNAPSHOTS].get(self.session)
+            except DBAPIError as exc:
+                app.logger.warning("registry snapshot not warmed: %s", exc.__class__.__name__)
+                return False
+        return True
 
     @property
     def engine(self) -> Engine:
@@ -56,7 +85,8 @@ class Database:
     def session(self) -> Session:
         """The session of the current request (or app context), opened on first use."""
         if "db_session" not in g:
-            g.db_session = Session(self.engine, expire_on_commit=False)
+            # The change log records the request a change came in on.
+            g.db_session = Session(self.engine, expire_on_commit=False, info={"request_id": g.get("request_id")})
         session: Session = g.db_session
         return session
 

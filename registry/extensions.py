@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from flask_smorest import Api
+from flask_wtf import CSRFProtect
 
 from registry.db import Database
 
 api = Api()
 db = Database()
+csrf = CSRFProtect()

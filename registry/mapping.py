@@ -8,7 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from agreements.model import Agreement, AgreementRevision, Organisation
-from registry.models import AgreementPartyRow, AgreementRevisionRow, AgreementRow, OrganisationRow
+from registry.models import AgreementCategoryRow, AgreementPartyRow, AgreementRevisionRow, AgreementRow, OrganisationRow
 from schemas.agreement import AGREEMENT_SCHEMA_VERSION, AgreementSchema, OrganisationSchema
 from schemas.base import identity_document
 
@@ -111,6 +111,12 @@ def party_rows(agreement: Agreement, revision: int) -> list[AgreementPartyRow]:
         AgreementPartyRow(agreement_id=agreement.id, revision=revision, organisation_id=organisation_id)
         for organisation_id in sorted(agreement.party_ids())
     ]
+
+
+def category_rows(agreement: Agreement, revision: int) -> list[AgreementCategoryRow]:
+    """The data-category index rows of one revision: every category any flow names."""
+    names = sorted({category for flow in agreement.flows for category in flow.data_categories})
+    return [AgreementCategoryRow(agreement_id=agreement.id, revision=revision, data_category=name) for name in names]
 
 
 def new_agreement_row(revision: AgreementRevision) -> AgreementRow:

@@ -10,10 +10,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKeyConstraint, Index
+from sqlalchemy import JSON, Column, ForeignKeyConstraint, Index, event, insert
 from sqlmodel import Field, SQLModel
 
 ID_LENGTH = 80
+EMAIL_LENGTH = 254
 
 
 class OrganisationRow(SQLModel, table=True):
@@ -95,8 +96,99 @@ class ChangeLogRow(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     at: datetime = Field(index=True)
     actor: str
+    request_id: str | None = Field(default=None, max_length=64)
     action: str = Field(max_length=20)
     object_type: str = Field(max_length=40)
     object_id: str = Field(max_length=ID_LENGTH)
     before: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
     after: dict[str, Any] | None = Field(default=None, sa_column=Column(JSON(none_as_null=True), nullable=True))
+
+
+class AgreementCategoryRow(SQLModel, table=True):
+    """Which data categories each revision's flows name: lets a list filter agreements by data category."""
+
+    __tablename__ = "agreement_category"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["agreement_id", "revision"],
+            ["agreement_revision.agreement_id", "agreement_revision.revision"],
+            name="fk_agreement_category_revision",
+        ),
+    )
+
+    agreement_id: str = Field(primary_key=True, max_length=ID_LENGTH)
+    revision: int = Field(primary_key=True)
+    data_category: str = Field(primary_key=True, index=True, max_length=ID_LENGTH)
+
+
+class SignatureRow(SQLModel, table=True):
+    """A signature given for a party: who signed, in which job, when, and which revision they read."""
+
+    __tablename__ = "signature"
+
+    id: int | None = Field(default=None, primary_key=True)
+    agreement_id: str = Field(foreign_key="agreement.id", index=True, max_length=ID_LENGTH)
+    signed_revision: int
+    recorded_revision: int
+    organisation_id: str = Field(foreign_key="organisation.id", max_length=ID_LENGTH)
+    user_id: int = Field(foreign_key="user_account.id")
+    name: str
+    job_title: str
+    signed_at: datetime
+
+
+class RegistryVersionRow(SQLModel, table=True):
+    """One row: bumped in the same transaction as every change to agreements or organisations.
+
+    Each process keeps its compiled snapshot keyed by (epoch, version), so one cheap query tells a
+    request whether its snapshot is current. ``epoch`` changes if the table is ever created afresh.
+    """
+
+    __tablename__ = "registry_version"
+
+    id: int = Field(primary_key=True)
+    epoch: str = Field(max_length=36)
+    version: int
+
+
+class UserRow(SQLModel, table=True):
+    """A person who signs in: their organisation, role, password hash and sign-in failures."""
+
+    __tablename__ = "user_account"
+
+    id: int | None = Field(default=None, primary_key=True)
+    email: str = Field(unique=True, max_length=EMAIL_LENGTH)
+    name: str
+    role: str = Field(max_length=40)
+    organisation_id: str | None = Field(default=None, foreign_key="organisation.id", max_length=ID_LENGTH)
+    password_hash: str
+    active: bool = True
+    failed_sign_ins: int = 0
+    locked_until: datetime | None = None
+    last_sign_in_at: datetime | None = None
+    created_at: datetime
+
+
+class ApiTokenRow(SQLModel, table=True):
+    """A personal API token; only its SHA-256 is stored, so the token itself is shown once."""
+
+    __tablename__ = "api_token"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user_account.id", index=True)
+    name: str
+    token_hash: str = Field(unique=True, max_length=64)
+    prefix: str = Field(max_length=16)
+    created_at: datetime
+    revoked_at: datetime | None = None
+
+
+REGISTRY_VERSION_ID = 1
+
+
+@event.listens_for(RegistryVersionRow.__table__, "after_create")  # type: ignore[attr-defined]
+def _first_registry_version(target: Any, connection: Any, **_: Any) -> None:
+    # create_all (the tests) gets the row the migration inserts, so a write only ever updates it.
+    import uuid
+
+    connection.execute(insert(target).values(id=REGISTRY_VERSION_ID, epoch=str(uuid.uuid4()), version=0))

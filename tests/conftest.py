@@ -8,10 +8,11 @@ test, so it is a variable of its own: a ``DATABASE_URL`` exported for a real reg
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from sqlalchemy import Engine, text
@@ -19,8 +20,15 @@ from sqlmodel import Session, SQLModel
 
 import registry.models  # noqa: F401  (defines the tables)
 from registry import create_app
+from registry.services import accounts
+from registry.services.accounts import Account, Role, create_token, create_user
+from registry.services.organisations import save_organisation
+from tests.builders import make_organisation
 
 SERVER_URL = os.environ.get("TEST_DATABASE_URL")
+PASSWORD = "correct horse battery staple"
+# Argon2 at its real cost would make every test that creates a user slow; the hashes still verify the same way.
+accounts.PASSWORD_HASHER = PasswordHasher(time_cost=1, memory_cost=256, parallelism=1)
 
 
 def _clear(engine: Engine) -> None:
@@ -79,3 +87,62 @@ def client(app: Flask) -> FlaskClient:
 def runner(app: Flask) -> FlaskCliRunner:
     """A runner for ``flask registry`` commands."""
     return app.test_cli_runner()
+
+
+MakeAccount = Callable[..., tuple[Account, str]]
+
+
+@pytest.fixture
+def make_account(engine: Engine) -> MakeAccount:
+    """``make_account(role, organisation_id=None, email=None)`` → (account, API token).
+
+    A user of an organisational role with no organisation named gets one of their own, created here.
+    """
+    counter = iter(range(1, 10_000))
+
+    def make(role: Role | str, organisation_id: str | None = None, email: str | None = None) -> tuple[Account, str]:
+        role = Role(role)
+        number = next(counter)
+        with Session(engine, expire_on_commit=False) as session:
+            if organisation_id is None and role in accounts.ORGANISATIONAL_ROLES:
+                organisation_id = f"org-of-{role.value.replace('_', '-')}-{number}"
+                save_organisation(
+                    session=session,
+                    organisation=make_organisation(id=organisation_id, name=f"Organisation {number}"),
+                    actor="test",
+                )
+            account = create_user(
+                session=session,
+                email=email or f"{role.value}-{number}@example.org",
+                name=f"Test {role.value.replace('_', ' ')} {number}",
+                role=role.value,
+                password=PASSWORD,
+                organisation_id=organisation_id,
+                actor="test",
+            )
+            _, token = create_token(session=session, user_id=account.id, name="tests", actor="test")
+        return account, token
+
+    return make
+
+
+ClientAs = Callable[..., FlaskClient]
+
+
+@pytest.fixture
+def client_as(app: Flask, make_account: MakeAccount) -> ClientAs:
+    """``client_as(role, organisation_id=None)``: a test client sending a new user's API token on every request."""
+
+    def make(role: Role | str, organisation_id: str | None = None) -> FlaskClient:
+        _, token = make_account(role, organisation_id)
+        client = app.test_client()
+        client.environ_base["HTTP_AUTHORIZATION"] = f"Bearer {token}"
+        return client
+
+    return make
+
+
+@pytest.fixture
+def auth_client(client_as: ClientAs) -> FlaskClient:
+    """A test client signed in (by API token) as an admin."""
+    return client_as(Role.ADMIN)

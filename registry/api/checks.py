@@ -1,39 +1,86 @@
-"""``/api/v1/checks``: may this share go ahead? The same checker the CLI and the pages use."""
+"""``/api/v1/checks``: may this share go ahead? The same checker the CLI and the pages use.
+
+Questions are read only through ``schemas.question.ShareQuestionSchema`` and answers written only
+through ``ShareAnswerSchema``, so the question's shape is defined in one place.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint, abort
+from flask_smorest import Blueprint
+from marshmallow import RAISE, Schema, fields, validate
 
 from agreements.answer import ShareAnswer
 from agreements.question import QuestionError, ShareQuestion
+from registry.access import signed_in
 from registry.extensions import db
 from registry.services.checking import check_proposed_share
+from registry.services.errors import RegistryValidationError
 from schemas.question import ShareAnswerSchema, ShareQuestionSchema
 
 blp = Blueprint("checks", __name__, url_prefix="/api/v1/checks", description="Checking a proposed share")
+MAX_BATCH = 100
+
+
+def answer(question: ShareQuestion, path: str = "") -> ShareAnswer:
+    """The checker's answer from this process's snapshot of the registry; unknown terms are a 422 naming the field."""
+    try:
+        return check_proposed_share(
+            session=db.session,
+            question=question,
+            grace_months=current_app.config.get("REVIEW_GRACE_MONTHS"),
+            snapshots=db.snapshots,
+        )
+    except QuestionError as exc:
+        raise RegistryValidationError(
+            [p.under(path) if path else p for p in exc.problems],
+            message="The question names terms the registry does not know.",
+        ) from exc
+
+
+class BatchRequestSchema(Schema):
+    """Up to 100 questions, answered together from one view of the registry."""
+
+    class Meta:
+        unknown = RAISE
+
+    questions = fields.List(
+        fields.Nested(ShareQuestionSchema), required=True, validate=validate.Length(min=1, max=MAX_BATCH)
+    )
+
+
+class BatchResponseSchema(Schema):
+    """The answers, in the order of the questions."""
+
+    answers = fields.List(fields.Nested(ShareAnswerSchema))
 
 
 @blp.route("")
 class Checks(MethodView):
     """Share checks."""
 
-    @blp.arguments(ShareQuestionSchema)  # type: ignore[untyped-decorator]
+    @signed_in
+    # An instance, not the class: webargs would otherwise build a new schema for every request.
+    @blp.arguments(ShareQuestionSchema())  # type: ignore[untyped-decorator]
     @blp.response(200, ShareAnswerSchema)  # type: ignore[untyped-decorator]
     def post(self, question: ShareQuestion) -> ShareAnswer:
         """Check a proposed share: covered, not covered or escalate, with reasons, obligations and routes.
 
         ``as_of`` defaults to today (UK). Terms the registry does not know are a 422 naming the field.
         """
-        try:
-            return check_proposed_share(
-                session=db.session, question=question, grace_months=current_app.config.get("REVIEW_GRACE_MONTHS")
-            )
-        except QuestionError as exc:
-            abort(
-                422,
-                message="The question names terms the registry does not know.",
-                errors={"json": {p.path: [p.message] for p in exc.problems}},
-            )
-            raise  # abort always raises; this keeps type checkers content
+        return answer(question)
+
+
+@blp.route("/batch")
+class BatchChecks(MethodView):
+    """Many share checks at once."""
+
+    @signed_in
+    @blp.arguments(BatchRequestSchema)  # type: ignore[untyped-decorator]
+    @blp.response(200, BatchResponseSchema)  # type: ignore[untyped-decorator]
+    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+        """Check up to 100 proposed shares; a malformed question is a 422 naming ``questions[i]`` and its field."""
+        return {"answers": [answer(q, f"questions[{i}]") for i, q in enumerate(body["questions"])]}

@@ -24,6 +24,7 @@ from agreements.validation import Problem, validate_agreement
 from agreements.vocabulary import Vocabulary
 from registry.mapping import (
     agreement_content,
+    category_rows,
     content_hash,
     new_agreement_row,
     party_rows,
@@ -101,8 +102,10 @@ def agreement_problems(
 ) -> list[Problem]:
     """Everything that stops ``agreement`` being stored as the next revision after one in ``current_status``."""
     problems = validate_agreement(agreement, vocabulary, organisation_ids)
-    if agreement.parent_id is not None and agreement.parent_id != agreement.id and (
-        agreement.parent_id not in agreement_ids
+    if (
+        agreement.parent_id is not None
+        and agreement.parent_id != agreement.id
+        and (agreement.parent_id not in agreement_ids)
     ):
         problems.append(Problem("parent_id", f"unknown parent agreement {agreement.parent_id!r}"))
     if current_status is not None and not can_change_status(current_status, agreement.status):
@@ -154,9 +157,7 @@ def store_agreement(
         recorded_by=actor,
         change_note=change_note,
     )
-    write_revision(
-        session=session, revision=revision, row=row, action="create" if row is None else "update", at=at
-    )
+    write_revision(session=session, revision=revision, row=row, action="create" if row is None else "update", at=at)
     return revision, "created" if row is None else "updated"
 
 
@@ -179,6 +180,7 @@ def write_revision(
     session.add(revision_row)
     session.flush()
     session.add_all(party_rows(revision.agreement, revision.revision))
+    session.add_all(category_rows(revision.agreement, revision.revision))
     log_change(
         session,
         actor=revision.recorded_by,
@@ -305,9 +307,7 @@ def agreement_history(*, session: Session) -> list[AgreementHistory]:
     return [AgreementHistory(agreement_id=key, revisions=tuple(value)) for key, value in grouped.items()]
 
 
-def copy_as_template(
-    *, session: Session, source_id: str, new_id: str, title: str, actor: str
-) -> AgreementRevision:
+def copy_as_template(*, session: Session, source_id: str, new_id: str, title: str, actor: str) -> AgreementRevision:
     """Start a new draft agreement from another's current revision: unsigned, undated, version 0.1."""
     source = get_agreement(session=session, agreement_id=source_id)
     if session.get(AgreementRow, new_id) is not None:

@@ -7,6 +7,7 @@ the same answer as a YAML file would.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -16,11 +17,12 @@ from sqlmodel import Session, col, select
 from agreements.answer import ShareAnswer
 from agreements.checker import check_share
 from agreements.lint import Finding, lint_agreement
+from agreements.model import Agreement
 from agreements.question import ShareQuestion
 from agreements.snapshot import RegistrySnapshot
 from registry.mapping import row_to_organisation, row_to_revision
 from registry.models import AgreementPartyRow, AgreementRevisionRow, AgreementRow, OrganisationRow
-from registry.services.common import current_vocabulary
+from registry.services.common import current_vocabulary, registry_version
 from registry.services.errors import RegistryNotFoundError
 
 
@@ -45,10 +47,56 @@ def registry_snapshot(
     return RegistrySnapshot(current_vocabulary(), organisations, revisions)
 
 
+class SnapshotCache:
+    """One process's compiled snapshot of the whole registry, keyed by the registry version in the database.
+
+    Every write bumps the version in its own transaction, so ``get`` costs one primary-key read while
+    nothing has changed, and rebuilds after any change made through any instance. Nothing in it is
+    needed by another instance: it is only a faster way to read what the database holds.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._key: tuple[str, int] | None = None
+        self._snapshot: RegistrySnapshot | None = None
+        self.builds = 0
+
+    def get(self, session: Session) -> RegistrySnapshot:
+        """The snapshot for the registry as it now stands."""
+        # The version is read before the rows: a snapshot is never labelled newer than what it holds.
+        key = registry_version(session)
+        snapshot = self._snapshot
+        if snapshot is not None and key == self._key:
+            return snapshot
+        with self._lock:
+            if self._snapshot is not None and key == self._key:
+                return self._snapshot
+            snapshot = registry_snapshot(session=session)
+            snapshot.compile_all()
+            self._snapshot, self._key = snapshot, key
+            self.builds += 1
+            return snapshot
+
+    def clear(self) -> None:
+        """Forget the snapshot (the next ``get`` rebuilds it)."""
+        with self._lock:
+            self._snapshot, self._key = None, None
+
+
 def check_proposed_share(
-    *, session: Session, question: ShareQuestion, grace_months: int | None = None
+    *,
+    session: Session,
+    question: ShareQuestion,
+    grace_months: int | None = None,
+    snapshots: SnapshotCache | None = None,
 ) -> ShareAnswer:
-    """The checker's answer to a share question, against the stored registry."""
+    """The checker's answer to a share question, against the stored registry.
+
+    With ``snapshots`` (the web app's per-process cache) the compiled whole registry is reused while the
+    registry version is unchanged; without it (the CLI) only the agreements that can bear on it are read.
+    """
+    if snapshots is not None:
+        return check_share(question, snapshots.get(session), grace_months=grace_months)
     involved = [question.discloser] + ([question.received_from] if question.received_from else [])
     # The agreement the information came under is known to the registry even if neither organisation names it.
     named = [question.received_under] if question.received_under else []
@@ -89,3 +137,11 @@ def lint_stored_agreements(
         findings = lint_agreement(revision.agreement, vocabulary, organisations, as_of, grace_months=grace_months)
         results.append(AgreementLint(row.agreement_id, revision.agreement.version, row.revision, tuple(findings)))
     return results
+
+
+def lint_draft(
+    *, session: Session, agreement: Agreement, as_of: date, grace_months: int | None = None
+) -> list[Finding]:
+    """Lint an agreement that is not stored (a draft, a file in a pull request) against the stored organisations."""
+    organisations = {row.id: row_to_organisation(row) for row in session.exec(select(OrganisationRow)).all()}
+    return lint_agreement(agreement, current_vocabulary(), organisations, as_of, grace_months=grace_months)

@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import select as sa_select
+from sqlalchemy import update
 from sqlmodel import Session, select
 
 from agreements.vocabulary import Vocabulary
-from registry.models import AgreementRow, ChangeLogRow, OrganisationRow
+from registry.models import REGISTRY_VERSION_ID, AgreementRow, ChangeLogRow, OrganisationRow, RegistryVersionRow
 from schemas import vocabulary as vocabulary_file
 
 
@@ -44,11 +46,17 @@ def log_change(
     after: dict[str, Any] | None,
     at: datetime,
 ) -> None:
-    """Add a change-log row; it is written with the change it describes, in the same transaction."""
+    """Add a change-log row and bump the registry version: both are written with the change, in one transaction.
+
+    The request id comes from ``session.info["request_id"]``, which the web layer sets on the request's session.
+    """
+    if object_type in SNAPSHOT_OBJECTS:
+        bump_registry_version(session)
     session.add(
         ChangeLogRow(
             at=at,
             actor=actor,
+            request_id=session.info.get("request_id"),
             action=action,
             object_type=object_type,
             object_id=object_id,
@@ -56,3 +64,32 @@ def log_change(
             after=after,
         )
     )
+
+
+# Changes to these invalidate every process's compiled registry snapshot.
+SNAPSHOT_OBJECTS = frozenset({"agreement", "organisation"})
+
+
+def bump_registry_version(session: Session) -> None:
+    """Add one to the registry version in the caller's transaction (an atomic increment, safe under concurrency)."""
+    session.execute(
+        update(RegistryVersionRow)
+        .where(RegistryVersionRow.id == REGISTRY_VERSION_ID)  # type: ignore[arg-type]
+        .values(version=RegistryVersionRow.version + 1)
+    )
+
+
+_VERSION_TABLE = RegistryVersionRow.__table__  # type: ignore[attr-defined]
+# Core, not the ORM: this read runs on every check, and the ORM's per-statement machinery costs more than the read.
+_READ_VERSION = sa_select(_VERSION_TABLE.c.epoch, _VERSION_TABLE.c.version).where(
+    _VERSION_TABLE.c.id == REGISTRY_VERSION_ID
+)
+
+
+def registry_version(session: Session) -> tuple[str, int]:
+    """The registry's (epoch, version): one primary-key read."""
+    row = session.connection().execute(_READ_VERSION).first()
+    if row is None:
+        # A database made without the migration's first row: every snapshot is rebuilt until something is written.
+        return ("", -1)
+    return (row[0], row[1])

@@ -152,9 +152,7 @@ def _problems(session: Session, documents: Sequence[RegistryDocument]) -> list[F
             )
             problems.extend(document.problems(f"agreements[{index}]", found))
         for index in range(len(document.history)):
-            problems.extend(
-                _history_problems(session, document, index, organisation_ids, agreement_ids, vocabulary)
-            )
+            problems.extend(_history_problems(session, document, index, organisation_ids, agreement_ids, vocabulary))
     return problems
 
 
@@ -226,8 +224,7 @@ def _history_problems(
                 problems.append(
                     document.problem(
                         f"{path}.agreement.status",
-                        f"an agreement cannot go from {previous_status.value} "
-                        f"to {revision.agreement.status.value}",
+                        f"an agreement cannot go from {previous_status.value} to {revision.agreement.status.value}",
                     )
                 )
         previous_status = revision.agreement.status

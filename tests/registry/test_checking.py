@@ -560,8 +560,8 @@ def test_lint_a_defective_agreement_exits_1_printing_its_code(standard: Session,
 # --- The API ----------------------------------------------------------------------------------------------
 
 
-def test_the_api_answers_a_check(standard: Session, client: FlaskClient) -> None:
-    response = client.post("/api/v1/checks", json=MASH_S47)
+def test_the_api_answers_a_check(standard: Session, auth_client: FlaskClient) -> None:
+    response = auth_client.post("/api/v1/checks", json=MASH_S47)
 
     assert response.status_code == 200, response.get_data(as_text=True)
     answer = response.get_json()
@@ -575,9 +575,9 @@ def test_the_api_answers_a_check(standard: Session, client: FlaskClient) -> None
 
     # Not covered and escalate are answers too, with how each agreement fared.
     for case in STANDARD_QUESTIONS[1:]:
-        other = client.post("/api/v1/checks", json=case.body)
+        other = auth_client.post("/api/v1/checks", json=case.body)
         assert other.status_code == 200 and other.get_json()["decision"] == case.decision.value, case.name
-    refused = client.post("/api/v1/checks", json=MARAC_REFUSAL).get_json()
+    refused = auth_client.post("/api/v1/checks", json=MARAC_REFUSAL).get_json()
     evaluated = {e["agreement_id"]: e for e in refused["evaluations"]}
     assert set(evaluated) == {MASH, MARAC, MAPPA, ADULTS}  # the hospital is party to all four
     assert not any(e["covers"] for e in evaluated.values())
@@ -585,8 +585,8 @@ def test_the_api_answers_a_check(standard: Session, client: FlaskClient) -> None
     assert "CAPACITOUS_REFUSAL_RESPECTED" in {r["code"] for r in refused["nearest"]["failures"]}
 
 
-def test_the_api_rejects_unknown_fields_and_names_unknown_terms(session: Session, client: FlaskClient) -> None:
-    unknown_field = client.post("/api/v1/checks", json=_body(MASH_S47, colour="blue"))
+def test_the_api_rejects_unknown_fields_and_names_unknown_terms(session: Session, auth_client: FlaskClient) -> None:
+    unknown_field = auth_client.post("/api/v1/checks", json=_body(MASH_S47, colour="blue"))
     assert unknown_field.status_code == 422
     assert unknown_field.get_json()["errors"]["json"] == {"colour": ["Unknown field."]}
 
@@ -594,42 +594,42 @@ def test_the_api_rejects_unknown_fields_and_names_unknown_terms(session: Session
     body = _body(MASH_S47)
     body["data_categories"] = ["shoe-size", "identity"]
 
-    unknown_term = client.post("/api/v1/checks", json=body)
+    unknown_term = auth_client.post("/api/v1/checks", json=body)
 
     assert unknown_term.status_code == 422
     assert unknown_term.get_json()["errors"]["json"] == {"data_categories[0]": ["unknown data category 'shoe-size'"]}
 
 
-def test_the_api_lints_an_agreement(standard: Session, client: FlaskClient) -> None:
-    dated = client.get(f"/api/v1/agreements/{MASH}/lint?as_of={ON.isoformat()}")
+def test_the_api_lints_an_agreement(standard: Session, auth_client: FlaskClient) -> None:
+    dated = auth_client.get(f"/api/v1/agreements/{MASH}/lint?as_of={ON.isoformat()}")
     assert dated.status_code == 200
     assert dated.get_json() == {"agreement_id": MASH, "version": _version(MASH), "revision": 1, "findings": []}
 
-    today = client.get(f"/api/v1/agreements/{MASH}/lint")
+    today = auth_client.get(f"/api/v1/agreements/{MASH}/lint")
     assert today.status_code == 200 and isinstance(today.get_json()["findings"], list)
 
-    late = client.get(f"/api/v1/agreements/{MASH}/lint?as_of=2035-01-01")
+    late = auth_client.get(f"/api/v1/agreements/{MASH}/lint?as_of=2035-01-01")
     assert late.status_code == 200
     findings = late.get_json()["findings"]
     assert {"ACTIVE_BUT_EXPIRED", "ACTIVE_BUT_LAPSED"} & {f["code"] for f in findings}
     assert all(set(f) == {"code", "severity", "path", "message"} for f in findings)
 
-    unknown = client.get("/api/v1/agreements/NS-NOTHING/lint")
+    unknown = auth_client.get("/api/v1/agreements/NS-NOTHING/lint")
     assert unknown.status_code == 404 and unknown.mimetype == "application/json"
     assert unknown.get_json()["code"] == 404
 
-    bad_date = client.get(f"/api/v1/agreements/{MASH}/lint?as_of=soon")
+    bad_date = auth_client.get(f"/api/v1/agreements/{MASH}/lint?as_of=soon")
     assert bad_date.status_code == 422 and "as_of" in bad_date.get_json()["errors"]["query"]
 
     _save_mash_without_school_apd(standard)
-    defective = client.get(f"/api/v1/agreements/{MASH}/lint?as_of={ON.isoformat()}").get_json()
+    defective = auth_client.get(f"/api/v1/agreements/{MASH}/lint?as_of={ON.isoformat()}").get_json()
     assert defective["revision"] == 2 and defective["findings"]
     assert {(f["code"], f["severity"]) for f in defective["findings"]} == {("APD_MISSING", "error")}
     assert all(SCHOOL in f["message"] for f in defective["findings"])
 
 
-def test_the_openapi_description_documents_checks_and_lint(client: FlaskClient) -> None:
-    spec = client.get("/api/openapi.json").get_json()
+def test_the_openapi_description_documents_checks_and_lint(auth_client: FlaskClient) -> None:
+    spec = auth_client.get("/api/openapi.json").get_json()
 
     post = spec["paths"]["/api/v1/checks"]["post"]
     assert post["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith("/ShareQuestion")

@@ -11,7 +11,7 @@ from sqlmodel import Session, delete, select
 
 from agreements.model import AgreementStatus, Endpoint
 from registry.mapping import content_hash
-from registry.models import AgreementPartyRow, AgreementRevisionRow, AgreementRow
+from registry.models import AgreementCategoryRow, AgreementPartyRow, AgreementRevisionRow, AgreementRow
 from registry.services.agreements import get_agreement, list_agreements, save_agreement
 from registry.services.exporting import export_registry
 from registry.services.organisations import get_organisation, save_organisation
@@ -280,6 +280,7 @@ def test_history_that_continues_after_the_stored_revisions_is_appended(session: 
     exported = export_registry(session=session, fmt="yaml")
     # Drop revision 2 here: the export now carries one revision more than the database.
     session.exec(delete(AgreementPartyRow).where(AgreementPartyRow.revision == 2))
+    session.exec(delete(AgreementCategoryRow).where(AgreementCategoryRow.revision == 2))
     session.exec(delete(AgreementRevisionRow).where(AgreementRevisionRow.revision == 2))
     agreement_row = session.get(AgreementRow, "test-mash")
     assert agreement_row is not None

@@ -1,0 +1,427 @@
+"""POST /api/v1/checks over HTTP under gunicorn, against a bare Flask JSON endpoint served the same way.
+
+    python -m bench.http                      # what ``make bench-http`` runs
+    python -m bench.http --sizes 10 --duration 5
+
+For each N (10 and 1,000 agreements): generate the registry (``bench.generator``), load it into a
+fresh SQLite file with the registry's own import (the same validation as the CLI), create a
+practitioner with an API token, then on 127.0.0.1 serve
+
+* the registry (``wsgi:app``), and
+* ``bench.bare_app`` (parse a JSON body, answer a small JSON document),
+
+each with the same gunicorn settings, one after the other, and load each with the same tool
+(``wrk`` from Debian when installed, else a small keep-alive Python client) in two passes:
+a throughput pass (several connections, saturating the workers) and a latency pass (one
+connection: p50/p99 of a request when the server is not queueing). Questions are generated
+share questions, sent as JSON written by ``ShareQuestionSchema``, rotated so each request asks
+something different. Every response is checked to be a 200 before timing. Only loopback traffic.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import http.client
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC
+from pathlib import Path
+from typing import Any
+
+from bench.generator import generate_questions, generate_registry
+
+REPO = Path(__file__).resolve().parent.parent
+HOST = "127.0.0.1"
+SIZES = (10, 1000)
+WORKERS = 2
+THREADS = 4
+CONNECTIONS = 8
+DURATION_S = 8
+QUESTIONS = 200
+RATIO_TARGET = 0.6
+P50_TARGET_MS = 2.0
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one load pass measured."""
+
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def _prepare_registry(folder: Path, n_agreements: int) -> tuple[str, str, list[str]]:
+    """A SQLite registry holding the generated agreements; returns (database URL, token, question bodies)."""
+    url = f"sqlite:///{folder / 'registry.sqlite'}"
+    os.environ["DATABASE_URL"] = url
+    from registry import create_app, migrate
+    from registry.extensions import db
+    from registry.services.accounts import create_token, create_user
+    from registry.services.importing import import_documents
+    from schemas.files import AgreementHistory, RegistryDocument
+    from schemas.question import ShareQuestionSchema
+
+    synthetic = generate_registry(n_agreements)
+    histories: dict[str, list[Any]] = {}
+    for revision in synthetic.revisions:
+        if revision.recorded_at.tzinfo is None:  # the generator's times are naive; the registry stores UTC
+            revision = dataclasses.replace(revision, recorded_at=revision.recorded_at.replace(tzinfo=UTC))
+        histories.setdefault(revision.agreement.id, []).append(revision)
+    document = RegistryDocument(
+        source=f"bench N={n_agreements}",
+        organisations=synthetic.organisations,
+        history=tuple(
+            AgreementHistory(agreement_id, tuple(sorted(revisions, key=lambda r: r.revision)))
+            for agreement_id, revisions in histories.items()
+        ),
+    )
+    app = create_app({"DATABASE_URL": url})
+    with app.app_context():
+        migrate.upgrade(db.engine)
+        with db.session_scope() as session:
+            import_documents(session=session, documents=[document], actor="bench")
+        with db.session_scope() as session:
+            user = create_user(
+                session=session,
+                email="bench@example.org",
+                name="Bench",
+                role="auditor",
+                password="bench-password-long",
+                actor="bench",
+            )
+            _, token = create_token(session=session, user_id=user.id, name="bench", actor="bench")
+        db.engine.dispose()
+    schema = ShareQuestionSchema()
+    bodies = [json.dumps(schema.dump(q)) for q in generate_questions(synthetic, QUESTIONS)]
+    return url, token, bodies
+
+
+def _serve(target: str, port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "--no-control-socket",
+        "--workers",
+        str(WORKERS),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(THREADS),
+        "--bind",
+        f"{HOST}:{port}",
+        "--log-level",
+        "warning",
+        target,
+    ]
+    process = subprocess.Popen(command, cwd=REPO, env=env)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection((HOST, port), timeout=0.2):
+                return process
+        except OSError:
+            time.sleep(0.1)
+    process.terminate()
+    raise RuntimeError(f"gunicorn did not start for {target}")
+
+
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(5)
+
+
+def _post(port: int, path: str, body: str, headers: dict[str, str], timeout: float = 10) -> tuple[int, bytes]:
+    connection = http.client.HTTPConnection(HOST, port, timeout=timeout)
+    try:
+        connection.request("POST", path, body=body, headers=headers)
+        response = connection.getresponse()
+        return response.status, response.read()
+    finally:
+        connection.close()
+
+
+_UNIT_MS = {"us": 0.001, "ms": 1.0, "s": 1000.0}
+
+
+def _wrk(
+    port: int, path: str, bodies: Sequence[str], headers: dict[str, str], connections: int, duration: int, folder: Path
+) -> Result:
+    lines = ["wrk.method = 'POST'"]
+    for name, value in headers.items():
+        lines.append(f"wrk.headers[{json.dumps(name)}] = {json.dumps(value)}")
+    lines.append("local bodies = {" + ",".join(json.dumps(b) for b in bodies) + "}")
+    lines.append("local i = 0")
+    lines.append("request = function() i = i % #bodies + 1; return wrk.format(nil, nil, nil, bodies[i]) end")
+    script = folder / "post.lua"
+    script.write_text("\n".join(lines), encoding="utf-8")
+    threads = min(2, connections)
+    output = subprocess.run(
+        [
+            "wrk",
+            "--latency",
+            "-t",
+            str(threads),
+            "-c",
+            str(connections),
+            "-d",
+            f"{duration}s",
+            "-s",
+            str(script),
+            f"http://{HOST}:{port}{path}",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+
+    def latency(label: str) -> float:
+        found = re.search(rf"^\s*{label}%\s+([\d.]+)(us|ms|s)\s*$", output, re.MULTILINE)
+        assert found, output
+        return float(found.group(1)) * _UNIT_MS[found.group(2)]
+
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    # "Socket errors: connect 0, read 0, write 0, timeout 3": every one of them is a failed request too.
+    socket_errors = re.search(r"Socket errors:(.*)", output)
+    failed = int(errors.group(1)) if errors else 0
+    if socket_errors:
+        failed += sum(int(number) for number in re.findall(r"\d+", socket_errors.group(1)))
+    assert rps, output
+    return Result(
+        float(rps.group(1)),
+        latency("50"),
+        latency("99"),
+        failed,
+    )
+
+
+def _python_client(
+    port: int, path: str, bodies: Sequence[str], headers: dict[str, str], connections: int, duration: int
+) -> Result:
+    """Keep-alive connections in threads: the fallback when wrk is not installed (it loads the CPU more)."""
+    samples: list[list[float]] = [[] for _ in range(connections)]
+    errors = [0] * connections
+    stop_at = time.perf_counter() + duration
+
+    def run(index: int) -> None:
+        connection = http.client.HTTPConnection(HOST, port, timeout=10)
+        n = index
+        while time.perf_counter() < stop_at:
+            body = bodies[n % len(bodies)]
+            n += connections
+            start = time.perf_counter()
+            connection.request("POST", path, body=body, headers=headers)
+            response = connection.getresponse()
+            response.read()
+            samples[index].append((time.perf_counter() - start) * 1000)
+            if response.status != 200:
+                errors[index] += 1
+        connection.close()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(connections)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - started
+    times = sorted(t for per in samples for t in per)
+    p99 = times[min(len(times) - 1, int(len(times) * 0.99))]
+    return Result(len(times) / elapsed, statistics.median(times), p99, sum(errors))
+
+
+def _load(
+    tool: str,
+    port: int,
+    path: str,
+    bodies: Sequence[str],
+    headers: dict[str, str],
+    connections: int,
+    duration: int,
+    folder: Path,
+) -> Result:
+    if tool == "wrk":
+        return _wrk(port, path, bodies, headers, connections, duration, folder)
+    return _python_client(port, path, bodies, headers, connections, duration)
+
+
+def _measure(
+    target: str,
+    path: str,
+    bodies: Sequence[str],
+    headers: dict[str, str],
+    env: dict[str, str],
+    tool: str,
+    duration: int,
+    folder: Path,
+) -> tuple[Result, Result]:
+    port = _free_port()
+    server = _serve(target, port, env)
+    try:
+        # Each worker compiles the registry before its first request (gunicorn.conf.py): wait for it.
+        started = time.perf_counter()
+        _post(port, path, bodies[0], headers, timeout=600)
+        ready = time.perf_counter() - started
+        for body in bodies[:40]:  # warm up, and make sure every answer is a 200
+            status, payload = _post(port, path, body, headers)
+            if status != 200:
+                raise RuntimeError(f"{target} answered {status}: {payload[:300]!r}")
+        throughput = _load(tool, port, path, bodies, headers, CONNECTIONS, duration, folder)
+        latency = _load(tool, port, path, bodies, headers, 1, duration, folder)
+        if ready > 1:
+            print(f"  ({target}: first answer {ready:.1f} s after start-up; the registry compiles its snapshot then)")
+        return throughput, latency
+    finally:
+        _stop(server)
+
+
+def _breakdown(url: str, token: str, bodies: Sequence[str], calls: int = 400) -> dict[str, float]:
+    """Where a check's time goes inside one process, in microseconds per call (median of the calls)."""
+    from agreements.checker import check_share
+    from registry import create_app
+    from registry.extensions import db
+    from registry.services.accounts import account_for_token
+    from registry.services.common import registry_version
+    from schemas.question import ShareAnswerSchema, ShareQuestionSchema
+
+    app = create_app({"DATABASE_URL": url})
+    question_schema, answer_schema = ShareQuestionSchema(), ShareAnswerSchema()
+    raw = [json.loads(body) for body in bodies]
+    timings: dict[str, float] = {}
+
+    def time_it(name: str, call: Any) -> None:
+        samples = []
+        for index in range(calls):
+            start = time.perf_counter_ns()
+            call(index % len(raw))
+            samples.append(time.perf_counter_ns() - start)
+        timings[name] = statistics.median(samples[calls // 4 :]) / 1000
+
+    with app.app_context():
+        snapshot = db.snapshots.get(db.session)
+        questions = [question_schema.load(item) for item in raw]
+        answers = [check_share(q, snapshot) for q in questions]
+        time_it("token look-up", lambda i: account_for_token(session=db.session, token=token))
+        time_it("registry version read", lambda i: registry_version(db.session))
+        time_it("question load (schema)", lambda i: question_schema.load(raw[i]))
+        time_it("checker (decision)", lambda i: check_share(questions[i], snapshot))
+        # A fresh answer each time: the checker writes an answer's explanation lazily, when it is dumped.
+        time_it("checker + answer dump", lambda i: answer_schema.dump(check_share(questions[i], snapshot)))
+        # What the dump adds, including the explanation the checker writes for it.
+        timings["explanation + answer dump"] = timings.pop("checker + answer dump") - timings["checker (decision)"]
+        # Through the app's own JSON provider, as a response is written.
+        time_it("answer to JSON text", lambda i: app.json.dumps(answer_schema.dump(answers[i])))
+        time_it("dump of a dumped answer", lambda i: answer_schema.dump(answers[i]))
+        timings["answer to JSON text"] -= timings.pop("dump of a dumped answer")
+        timings["answer size (bytes)"] = statistics.mean(len(json.dumps(answer_schema.dump(a))) for a in answers)
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+    time_it("whole request in process", lambda i: client.post("/api/v1/checks", data=bodies[i], headers=headers))
+    from bench.bare_app import app as bare
+
+    bare_client = bare.test_client()
+    time_it("bare request in process", lambda i: bare_client.post("/echo", data=bodies[i], headers=headers))
+    db_engine = app.extensions["registry.db"]
+    db_engine.dispose()
+    return timings
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the benchmark and print the figures."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=list(SIZES))
+    parser.add_argument("--duration", type=int, default=DURATION_S, help="seconds per load pass")
+    parser.add_argument("--tool", choices=["auto", "wrk", "python"], default="auto")
+    args = parser.parse_args(argv)
+    tool = args.tool if args.tool != "auto" else ("wrk" if shutil.which("wrk") else "python")
+    print(
+        f"gunicorn gthread: {WORKERS} workers x {THREADS} threads on {HOST}; load tool: {tool}; "
+        f"throughput pass {CONNECTIONS} connections, latency pass 1 connection, {args.duration} s each; "
+        f"{os.cpu_count()} CPUs (load tool and server share them)"
+    )
+    print()
+    header = (
+        f"{'N':>6} | {'checks rps':>10} {'bare rps':>9} {'ratio':>6} | {'checks p50':>10} {'p99':>8} | "
+        f"{'bare p50':>8} {'p99':>8} | {'c=8 p50':>8} {'errors':>6}"
+    )
+    print(header)
+    print("-" * len(header))
+    failures = []
+    breakdowns: dict[int, dict[str, float]] = {}
+    for n in args.sizes:
+        with tempfile.TemporaryDirectory(prefix="isa-bench-") as tmp:
+            folder = Path(tmp)
+            url, token, bodies = _prepare_registry(folder, n)
+            env = {**os.environ, "DATABASE_URL": url, "REGISTRY_DATA_DIR": str(folder)}
+            headers = {"Content-Type": "application/json", "Authorization": f"Bearer {token}"}
+            checks, checks_latency = _measure(
+                "wsgi:app", "/api/v1/checks", bodies, headers, env, tool, args.duration, folder
+            )
+            bare, bare_latency = _measure(
+                "bench.bare_app:app",
+                "/echo",
+                bodies,
+                {"Content-Type": "application/json"},
+                env,
+                tool,
+                args.duration,
+                folder,
+            )
+            breakdowns[n] = _breakdown(url, token, bodies)
+        ratio = checks.requests_per_second / bare.requests_per_second
+        print(
+            f"{n:>6} | {checks.requests_per_second:>10.0f} {bare.requests_per_second:>9.0f} {ratio:>6.2f} | "
+            f"{checks_latency.p50_ms:>8.2f}ms {checks_latency.p99_ms:>6.2f}ms | "
+            f"{bare_latency.p50_ms:>6.2f}ms {bare_latency.p99_ms:>6.2f}ms | {checks.p50_ms:>6.2f}ms "
+            f"{checks.errors + checks_latency.errors:>6}"
+        )
+        if ratio < RATIO_TARGET:
+            failures.append(f"N={n}: throughput ratio {ratio:.2f} < {RATIO_TARGET}")
+        if checks_latency.p50_ms > P50_TARGET_MS:
+            failures.append(f"N={n}: p50 {checks_latency.p50_ms:.2f} ms > {P50_TARGET_MS} ms")
+        if checks.errors or checks_latency.errors:
+            failures.append(f"N={n}: {checks.errors + checks_latency.errors} non-200 answers")
+    print()
+    print("Where a check's time goes, in one process (median us per call):")
+    names = list(next(iter(breakdowns.values())))
+    print(f"{'':>28}" + "".join(f"{'N=' + str(n):>10}" for n in breakdowns))
+    for name in names:
+        print(f"{name:>28}" + "".join(f"{breakdowns[n][name]:>10.0f}" for n in breakdowns))
+    print()
+    print(f"targets: throughput >= {RATIO_TARGET} of the bare endpoint; p50 <= {P50_TARGET_MS} ms (1 connection)")
+    for failure in failures:
+        print(f"MISSED {failure}")
+    if not failures:
+        print("all targets met")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,150 @@
+"""The compiled registry is cached per process, keyed by the registry version every write bumps."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from sqlalchemy import Engine, event
+from sqlmodel import Session
+
+from registry import create_app
+from registry.extensions import db
+from registry.services.agreements import save_agreement
+from registry.services.common import registry_version
+from registry.services.organisations import save_organisation
+from registry.services.standard import load_standard_agreements
+from tests.builders import CHILDRENS, make_agreement, make_childrens_services, make_organisation
+from tests.conftest import SERVER_URL, ClientAs, _make_app
+from tests.registry.questions import share_question
+
+
+def _seed(session: Session) -> None:
+    save_organisation(session=session, organisation=make_organisation(), actor="test")
+    save_organisation(session=session, organisation=make_childrens_services(), actor="test")
+    save_agreement(session=session, agreement=make_agreement(review_due=REVIEW), actor="test")
+
+
+REVIEW = date(2099, 1, 1)
+
+
+def _now_question() -> dict[str, Any]:
+    # As of today: a revision recorded during the test governs from today, not from a date in the past.
+    return share_question(as_of=None)
+
+
+class _Statements:
+    def __init__(self, engine: Engine) -> None:
+        self.seen: list[str] = []
+        event.listen(engine, "before_cursor_execute", self._record)
+        self.engine = engine
+
+    def _record(self, _conn: Any, _cursor: Any, statement: str, *_: Any) -> None:
+        self.seen.append(statement)
+
+    def stop(self) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._record)
+
+
+def test_every_write_bumps_the_version_and_an_unchanged_save_does_not(session: Session) -> None:
+    epoch, start = registry_version(session)
+    assert epoch and start == 0
+    save_organisation(session=session, organisation=make_organisation(), actor="t")
+    assert registry_version(session) == (epoch, 1)
+    save_organisation(session=session, organisation=make_organisation(), actor="t")  # unchanged: no write
+    assert registry_version(session) == (epoch, 1)
+    save_organisation(session=session, organisation=make_childrens_services(), actor="t")
+    save_agreement(session=session, agreement=make_agreement(), actor="t")
+    assert registry_version(session) == (epoch, 3)
+    load_standard_agreements(session=session)  # refused: the registry already has an agreement
+    assert registry_version(session)[1] == 3
+
+
+def test_a_check_reads_only_the_token_and_the_version_while_nothing_changes(
+    app: Flask, engine: Engine, session: Session, client_as: ClientAs
+) -> None:
+    _seed(session)
+    client = client_as("practitioner")
+    first = client.post("/api/v1/checks", json=_now_question())
+    assert first.status_code == 200 and first.get_json()["decision"] == "covered"
+    with app.app_context():
+        builds = db.snapshots.builds
+    statements = _Statements(engine)
+    try:
+        again = client.post("/api/v1/checks", json=_now_question())
+    finally:
+        statements.stop()
+    assert again.get_json() == first.get_json()
+    with app.app_context():
+        assert db.snapshots.builds == builds
+    assert len(statements.seen) == 2, statements.seen
+    assert "api_token" in statements.seen[0] and "registry_version" in statements.seen[1]
+
+
+def test_a_change_is_seen_by_the_next_check(app: Flask, session: Session, client_as: ClientAs) -> None:
+    _seed(session)
+    client = client_as("practitioner")
+    assert client.post("/api/v1/checks", json=_now_question()).get_json()["decision"] == "covered"
+    save_agreement(
+        session=session, agreement=make_agreement(flows=(), review_due=REVIEW), actor="test", change_note="no flows"
+    )
+    assert client.post("/api/v1/checks", json=_now_question()).get_json()["decision"] != "covered"
+
+
+def test_warming_builds_the_snapshot(app: Flask) -> None:
+    assert db.warm(app) is True
+    with app.app_context():
+        assert db.snapshots.builds == 1
+
+
+def test_warming_tolerates_a_database_not_set_up(empty_app: Flask) -> None:
+    assert db.warm(empty_app) is False
+
+
+@pytest.fixture
+def two_instances(tmp_path: Path) -> Iterator[tuple[Flask, Flask]]:
+    """Two apps on one database: the test server's, or a SQLite file both open."""
+    url = SERVER_URL or f"sqlite:///{tmp_path / 'shared.sqlite'}"
+    first = _make_app(url, tables=True)
+    second = create_app({"TESTING": True, "DATABASE_URL": url})
+    yield first, second
+    for instance in (first, second):
+        instance.extensions["registry.db"].dispose()
+
+
+def test_two_instances_on_one_database_see_each_others_changes(two_instances: tuple[Flask, Flask]) -> None:
+    from registry.services.accounts import create_token, create_user
+    from schemas.agreement import AgreementSchema
+
+    first, second = two_instances
+    with Session(first.extensions["registry.db"]) as session:
+        _seed(session)
+        lead = create_user(
+            session=session,
+            email="lead@example.org",
+            name="Lead",
+            role="governance_lead",
+            password="x" * 12,
+            organisation_id=CHILDRENS,
+            actor="t",
+        )
+        _, token = create_token(session=session, user_id=lead.id, name="t", actor="t")
+    headers = {"Authorization": f"Bearer {token}"}
+    a, b = first.test_client(), second.test_client()
+    assert a.post("/api/v1/checks", json=_now_question(), headers=headers).get_json()["decision"] == "covered"
+    assert b.post("/api/v1/checks", json=_now_question(), headers=headers).get_json()["decision"] == "covered"
+
+    # An amendment made through the second instance's API (the flow is withdrawn)...
+    tag = b.get("/api/v1/agreements/test-mash", headers=headers).headers["ETag"]
+    body = {
+        "agreement": AgreementSchema().dump(make_agreement(flows=(), review_due=REVIEW)),
+        "change_summary": "no flows",
+    }
+    amended = b.put("/api/v1/agreements/test-mash", json=body, headers={**headers, "If-Match": tag})
+    assert amended.status_code == 200, amended.get_json()
+    # ...is what the first instance's very next check answers from.
+    assert a.post("/api/v1/checks", json=_now_question(), headers=headers).get_json()["decision"] != "covered"
