@@ -40,6 +40,7 @@ bench: $(STAMP) ## Run the checker benchmark and print its figures
 bench-load: $(STAMP) ## Time and peak memory to load 20,000 organisations and 1,000 agreements (SQLite)
 	$(BIN)/python -m bench.loading
 
+.PHONY: bench-http
 bench-http: $(STAMP) ## POST /api/v1/checks under gunicorn vs a bare Flask endpoint (uses wrk if installed: apt-get install wrk)
 	$(BIN)/python -m bench.http
 

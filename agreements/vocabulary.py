@@ -383,6 +383,10 @@ class Vocabulary:
         """True when a flow permitting ``permitted_category`` permits ``requested_category``."""
         return requested_category in self.covered_by(permitted_category)
 
+    def permitting(self, requested_category: str) -> frozenset[str]:
+        """Every category a flow may name to carry ``requested_category`` (itself, and parents that pass it on)."""
+        return frozenset(a for a in self.ancestors_of(requested_category) if self.permits(a, requested_category))
+
     def process_of(self, category_id: str) -> str | None:
         """The process that owns this kind of record (e.g. ``marac``, ``mappa``), or ``None``."""
         return self._process.get(category_id)

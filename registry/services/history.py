@@ -75,7 +75,8 @@ def find_agreements(
             )
         )
     if filters.data_category is not None:
-        names = {filters.data_category} | set(vocabulary.ancestors_of(filters.data_category))
+        # The categories a flow may name to carry this one (restricted records are never inherited).
+        names = vocabulary.permitting(filters.data_category)
         conditions.append(
             col(AgreementRow.id).in_(
                 select(AgreementCategoryRow.agreement_id)

@@ -1,7 +1,7 @@
 """accounts, tokens, registry version, signatures, categories
 
 Revision ID: 9c8365088d2c
-Revises: 9d803ad80daf
+Revises: 8431f4ae08e3
 Create Date: 2026-12-02 00:36:10.572628
 
 """
@@ -16,7 +16,7 @@ import sqlmodel.sql.sqltypes
 
 # revision identifiers, used by Alembic.
 revision: str = '9c8365088d2c'
-down_revision: Union[str, None] = '9d803ad80daf'
+down_revision: Union[str, None] = '8431f4ae08e3'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 

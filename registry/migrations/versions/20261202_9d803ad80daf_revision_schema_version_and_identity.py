@@ -1,7 +1,7 @@
 """revision schema version and identity
 
 Revision ID: 9d803ad80daf
-Revises: 8431f4ae08e3
+Revises: 9c8365088d2c
 Create Date: 2026-12-02 00:56:21.437053
 
 """
@@ -14,7 +14,7 @@ import sqlmodel.sql.sqltypes
 
 # revision identifiers, used by Alembic.
 revision: str = '9d803ad80daf'
-down_revision: Union[str, None] = '8431f4ae08e3'
+down_revision: Union[str, None] = '9c8365088d2c'
 branch_labels: Union[str, Sequence[str], None] = None
 depends_on: Union[str, Sequence[str], None] = None
 
