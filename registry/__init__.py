@@ -34,13 +34,14 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         # One proxy (the load balancer) sets X-Forwarded-Proto, so request.is_secure and HSTS follow TLS.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
-    from registry import access, api, cli, errors, security, web
+    from registry import access, api, bounds, cli, errors, security, web
     from registry.extensions import api as smorest
     from registry.extensions import csrf, db
 
     db.init_app(app)
     csrf.init_app(app)
     access.init_app(app)
+    bounds.init_app(app)
     security.init_app(app)
     smorest.init_app(app)
     api.register(smorest)

@@ -67,6 +67,8 @@ def settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
         # The embedded SQLite default: the only database `flask registry dev-admin` may touch.
         "EMBEDDED_DATABASE": not env.get("DATABASE_URL"),
         "MAX_CONTENT_LENGTH": _whole_number(env, "REGISTRY_MAX_BODY_BYTES", 2 * 1024 * 1024),
+        # Below gunicorn's own request-line limit (4,094), so the registry answers 414 in the client's format.
+        "MAX_URL_LENGTH": _whole_number(env, "REGISTRY_MAX_URL_CHARS", 4000),
         "SIGN_IN_MAX_FAILURES": _whole_number(env, "REGISTRY_SIGN_IN_MAX_FAILURES", 5),
         "SIGN_IN_LOCK_MINUTES": _whole_number(env, "REGISTRY_SIGN_IN_LOCK_MINUTES", 15),
         "BEHIND_PROXY": env.get("REGISTRY_BEHIND_PROXY", "").lower() in {"1", "true", "yes"},

@@ -12,7 +12,7 @@ from tests.conftest import ClientAs
 def test_malformed_json_wrong_type_and_oversized_bodies_are_4xx_json(app: Flask, client_as: ClientAs) -> None:
     client = client_as("practitioner")
     bad = client.post("/api/v1/checks", data="{not json", content_type="application/json")
-    assert bad.status_code == 400 and bad.get_json()["errors"] == {"json": ["Invalid JSON body."]}
+    assert bad.status_code == 400 and bad.get_json()["errors"]["json"][0].startswith("line 1: not valid JSON")
     form = client.post("/api/v1/checks", data="a=b", content_type="application/x-www-form-urlencoded")
     assert form.status_code == 415 and "application/json" in form.get_json()["message"]
     app.config["MAX_CONTENT_LENGTH"] = 100
