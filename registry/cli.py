@@ -13,15 +13,17 @@ from flask import current_app
 from flask.cli import AppGroup
 from marshmallow import ValidationError
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError
 
 from agreements.lint import Severity
 from agreements.question import QuestionError
 from registry import migrate
+from registry.errors import database_error
 from registry.extensions import db
 from registry.services.accounts import Role, create_token, create_user, find_user, update_user
 from registry.services.agreements import copy_as_template, list_agreements, list_revisions
 from registry.services.checking import check_proposed_share, lint_stored_agreements
-from registry.services.errors import RegistryError, RegistryNotFoundError
+from registry.services.errors import RegistryConflictError, RegistryError, RegistryNotFoundError
 from registry.services.exporting import export_registry
 from registry.services.importing import ImportSummary, import_documents
 from registry.services.organisations import list_organisations
@@ -30,6 +32,9 @@ from schemas.base import flatten_errors
 from schemas.files import FileProblem, RegistryDocument, RegistryFileError, read_registry_file, registry_files
 from schemas.lint import FindingSchema
 from schemas.question import ShareAnswerSchema, ShareQuestionSchema, today_in_the_uk
+
+# EX_TEMPFAIL (sysexits.h): a lost race with another writer; the same command may well succeed when run again.
+LOST_RACE_EXIT = 75
 
 registry_cli = AppGroup("registry", help="Manage the information sharing agreement registry.")
 
@@ -83,7 +88,10 @@ def init_db(no_standard: bool) -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--actor", default="command line", show_default=True, help="Who the change log says made the change.")
 def load(paths: tuple[Path, ...], actor: str) -> None:
-    """Load organisations and agreements from YAML or JSON files, or folders of them; all or nothing."""
+    """Load organisations and agreements from YAML or JSON files, or folders of them; all or nothing.
+
+    Exits 1 when the files have problems, 75 when another change got in first (nothing stored: run it again).
+    """
     try:
         found = list(dict.fromkeys(path.resolve() for path in registry_files(paths)))
     except RegistryFileError as exc:
@@ -123,6 +131,14 @@ def load(paths: tuple[Path, ...], actor: str) -> None:
     except RegistryFileError as exc:
         _fail(exc.problems, f"{_plural(len(exc.problems), 'problem')} found; nothing was stored:")
         return
+    except RegistryConflictError as exc:
+        # Another load or edit moved an agreement while this one was being checked: worth running again.
+        click.echo(f"Nothing was stored: {exc.message}", err=True)
+        sys.exit(LOST_RACE_EXIT)
+    except DBAPIError as exc:
+        error = database_error(exc)
+        click.echo(f"Nothing was stored: {error.message}", err=True)
+        sys.exit(LOST_RACE_EXIT if error.status == 409 else 1)
     click.echo(f"Stored, from {_plural(len(files), 'file')}:")
     _echo_summary(summary)
 

@@ -22,6 +22,7 @@ from registry.services.errors import (
     RegistryConflictError,
     RegistryError,
     RegistryValidationError,
+    is_lost_race,
 )
 
 INIT_COMMAND = "flask --app wsgi registry init-db"
@@ -77,9 +78,7 @@ def handle_registry_error(error: RegistryError) -> ResponseReturnValue:
 def database_error(error: DBAPIError) -> RegistryError:
     """What a database failure means: a clash with a concurrent change, not set up (run init-db), or unreachable."""
     text = str(error.orig if error.orig is not None else error).lower()
-    if isinstance(error, IntegrityError) or any(
-        word in text for word in ("database is locked", "deadlock", "could not serialize", "lock timeout")
-    ):
+    if isinstance(error, IntegrityError) or is_lost_race(error):
         return RegistryConflictError("Another change was being saved at the same time; nothing was saved. Try again.")
     if "no such table" in text or "does not exist" in text or "no such column" in text or "undefined" in text:
         return DatabaseUnavailableError(f"The registry database is not set up (or not upgraded): run `{INIT_COMMAND}`.")

@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, col, select
 
 from agreements.model import (
@@ -55,6 +55,7 @@ from registry.services.errors import (
     RegistryNotFoundError,
     RegistryValidationError,
     StaleRevisionError,
+    is_lost_race,
 )
 from schemas.question import today_in_the_uk
 
@@ -197,6 +198,12 @@ def _write_next(
     except IntegrityError as exc:
         session.rollback()
         raise RegistryConflictError(f"{row.id} was changed at the same time; nothing was saved") from exc
+    except DBAPIError as exc:
+        session.rollback()
+        if is_lost_race(exc):
+            # SQLite's busy timeout ran out behind another writer, or PostgreSQL broke a deadlock.
+            raise RegistryConflictError(f"{row.id} was being changed by someone else; nothing was saved") from exc
+        raise
     except BaseException:
         session.rollback()
         raise

@@ -49,6 +49,17 @@ class RegistryValidationError(RegistryError):
         super().__init__(message or f"{len(problems)} problem(s): {listed}", problems)
 
 
+# What the database drivers say when a write lost a race for a lock (SQLite's busy timeout ran out, PostgreSQL
+# chose this transaction as a deadlock's victim or could not serialise it).
+LOST_RACE_WORDS = ("database is locked", "deadlock", "could not serialize", "lock timeout", "lock not available")
+
+
+def is_lost_race(error: BaseException) -> bool:
+    """True when a database error means another writer held what this one needed: try again, nothing was saved."""
+    text = str(getattr(error, "orig", None) or error).lower()
+    return any(words in text for words in LOST_RACE_WORDS)
+
+
 class RegistryNotFoundError(RegistryError, LookupError):
     """The record asked for is not in the registry."""
 

@@ -2,6 +2,13 @@
 
 Either the whole load is stored in one transaction or nothing is. Each problem names the
 file, the path inside it and, for YAML, the line.
+
+The checks read the database before anything is written, so another writer may move an agreement
+in between (two loads racing, or an edit through the API). The first writes of the load are
+therefore a compare-and-set on each agreement it touches (``UPDATE … WHERE current_revision = <the
+one checked>``), in id order: on SQLite that takes the database's write lock, on PostgreSQL each
+row's lock, and an agreement that moved since it was checked makes the whole load a clean
+``RegistryConflictError`` with nothing stored — never a lifecycle change decided on stale data.
 """
 
 from __future__ import annotations
@@ -10,6 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
+from sqlalchemy import update
+from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, col, select
 
 from agreements.model import AgreementStatus, can_change_status
@@ -19,6 +28,7 @@ from registry.mapping import agreement_content, content_hash
 from registry.models import AgreementRevisionRow, AgreementRow
 from registry.services.agreements import agreement_problems, store_agreement, write_revision
 from registry.services.common import current_vocabulary, stored_agreement_ids, stored_organisation_ids, utcnow
+from registry.services.errors import RegistryConflictError, is_lost_race
 from registry.services.organisations import store_organisation
 from schemas.files import FileProblem, RegistryDocument, RegistryFileError
 
@@ -66,12 +76,15 @@ class _Place:
 
 def import_documents(*, session: Session, documents: Sequence[RegistryDocument], actor: str) -> ImportSummary:
     """Store everything in ``documents`` atomically; raise ``RegistryFileError`` listing every problem instead."""
+    checked = _checked_revisions(session, documents)
     problems = _problems(session, documents)
     if problems:
         raise RegistryFileError(problems)
     summary = ImportSummary()
     at = utcnow()
     try:
+        # Before any other write, so the lock order (agreement rows, then the registry version) is the editors'.
+        _claim_checked(session, checked)
         # Organisations first: agreements refer to them.
         for document in documents:
             for organisation in document.organisations:
@@ -99,10 +112,55 @@ def import_documents(*, session: Session, documents: Sequence[RegistryDocument],
                     write_revision(session=session, revision=revision, row=row, action="restore", at=at)
                     summary.revisions.created += 1
         session.commit()
+    except IntegrityError as exc:
+        # Another load or edit stored the same agreement, revision or organisation first.
+        session.rollback()
+        raise _lost_race() from exc
+    except DBAPIError as exc:
+        session.rollback()
+        if is_lost_race(exc):
+            raise _lost_race() from exc
+        raise
     except BaseException:
         session.rollback()
         raise
     return summary
+
+
+def _lost_race(agreement_id: str | None = None) -> RegistryConflictError:
+    what = agreement_id or "an agreement or organisation in the file"
+    return RegistryConflictError(
+        f"{what} was changed by someone else while this load was being checked; nothing was stored. "
+        "Load the files again to check them against the current registry."
+    )
+
+
+def _checked_revisions(session: Session, documents: Sequence[RegistryDocument]) -> dict[str, int | None]:
+    """The current revision of every agreement the documents touch (None: not stored), read before the checks."""
+    ids = {a.id for d in documents for a in d.agreements} | {h.agreement_id for d in documents for h in d.history}
+    # Every row, not ``IN (…)``: a file may name more agreements than a statement may have parameters.
+    stored = dict(session.exec(select(AgreementRow.id, AgreementRow.current_revision)).all())
+    return {agreement_id: stored.get(agreement_id) for agreement_id in sorted(ids)}
+
+
+def _claim_checked(session: Session, checked: dict[str, int | None]) -> None:
+    """Compare-and-set each stored agreement on the revision it was checked at, in id order; a moved one is a conflict.
+
+    Setting ``current_revision`` to itself changes nothing but takes the write lock (SQLite) or the row's lock
+    (PostgreSQL, where a concurrent writer's commit makes the condition false), held until this load commits.
+    An agreement not stored when checked is claimed by inserting it: a concurrent creation fails on its key.
+    """
+    for agreement_id, revision in checked.items():
+        if revision is None:
+            continue
+        claimed = session.execute(
+            update(AgreementRow)
+            .where(col(AgreementRow.id) == agreement_id, col(AgreementRow.current_revision) == revision)
+            .values(current_revision=revision)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            raise _lost_race(agreement_id)
 
 
 def _stored_hashes(session: Session, agreement_id: str) -> dict[int, str]:
