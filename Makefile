@@ -23,7 +23,7 @@ run: $(STAMP) ## Set up, create/upgrade the SQLite database, load the standard a
 	$(BIN)/flask --app wsgi registry init-db
 	@if [ -z "$$DATABASE_URL" ]; then $(BIN)/flask --app wsgi registry dev-admin; fi
 	@echo "ISA registry: open http://$(HOST):$(PORT)/ and sign in"
-	$(BIN)/gunicorn --no-control-socket --workers 2 --bind $(HOST):$(PORT) wsgi:app
+	$(BIN)/gunicorn --no-control-socket --config gunicorn.conf.py --bind $(HOST):$(PORT) wsgi:app
 
 test: $(STAMP) ## Set up and run the whole test suite (TEST_DATABASE_URL selects a server; in-memory SQLite by default)
 	$(BIN)/pytest
