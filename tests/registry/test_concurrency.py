@@ -191,7 +191,7 @@ def test_writers_racing_through_the_services_store_one_change_per_revision(race:
         losers = [r for r in results if isinstance(r, BaseException)]
         assert len(winners) == 1, results
         assert all(isinstance(loser, CLEAN) for loser in losers), [repr(r) for r in losers]
-        assert all("nothing was saved" in str(loser) or "not" in str(loser) for loser in losers)
+        assert all(AGREEMENT in loser.message and loser.status in (409, 412) for loser in losers)
         assert winners[0].revision == revision + 1
     statuses = assert_history_is_whole_and_legal(race.engine)
     assert len(statuses) == ROUNDS + 1
@@ -223,8 +223,9 @@ def test_writers_without_a_revision_in_hand_never_store_an_illegal_change(race: 
     assert not any(isinstance(r, BaseException) for r in results), results
     stored = [o for outcomes in results for o in outcomes if not isinstance(o, BaseException)]
     statuses = assert_history_is_whole_and_legal(race.engine)
-    assert len(statuses) == len(stored) + 1
-    assert statuses[-1] is AgreementStatus.TERMINATED  # someone ended it, and nothing came after
+    assert len(statuses) == len(stored) + 1 and stored
+    if AgreementStatus.TERMINATED in statuses:  # whoever ended it, nothing came after
+        assert statuses.index(AgreementStatus.TERMINATED) == len(statuses) - 1
 
 
 def _hold_after_checking(monkeypatch: pytest.MonkeyPatch, loaders: int, then: Callable[[], None] | None = None) -> None:
@@ -351,4 +352,41 @@ def test_api_writers_racing_get_409_or_412_in_json(race: Race) -> None:
         codes = sorted(code for code, _ in results)
         assert codes.count(200) == 1 and all(code in (409, 412) for code in codes if code != 200), results
         assert all(body["code"] == code and body["message"] for code, body in results if code != 200)
+    assert_history_is_whole_and_legal(race.engine)
+
+
+def test_an_api_import_that_loses_a_race_is_a_409_in_json(race: Race, monkeypatch: pytest.MonkeyPatch) -> None:
+    import json
+
+    _load(race.engine, _active())
+    with Session(race.engine, expire_on_commit=False) as session:
+        admin = create_user(
+            session=session,
+            email="admin@example.org",
+            name="Admin",
+            role="admin",
+            password=PASSWORD,
+            organisation_id=None,
+            actor="t",
+        )
+        _, token = create_token(session=session, user_id=admin.id, name="race", actor="t")
+
+    def terminate() -> None:
+        with Session(race.engine, expire_on_commit=False) as session:
+            change_status(
+                session=session, agreement_id=AGREEMENT, to=AgreementStatus.TERMINATED, reason="r", account=race.lead
+            )
+
+    client = race.app.test_client()
+    headers = {"Authorization": f"Bearer {token}"}
+    body = json.dumps(registry_data(agreements=[_active(status=AgreementStatus.SUSPENDED)]))
+    _hold_after_checking(monkeypatch, 1, then=terminate)
+    lost = client.post("/api/v1/imports", data=body, content_type="application/json", headers=headers)
+    assert lost.status_code == 409 and lost.mimetype == "application/json", lost.data[:300]
+    assert "nothing was stored" in lost.get_json()["message"]
+    assert assert_history_is_whole_and_legal(race.engine) == [AgreementStatus.ACTIVE, AgreementStatus.TERMINATED]
+    monkeypatch.undo()
+    ended = json.dumps(registry_data(agreements=[_active(status=AgreementStatus.TERMINATED, title="Ended")]))
+    again = client.post("/api/v1/imports", data=ended, content_type="application/json", headers=headers)
+    assert again.status_code == 201 and again.get_json()["agreements"]["updated"] == 1
     assert_history_is_whole_and_legal(race.engine)
