@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from sqlalchemy import and_, func
+from sqlalchemy import and_, func, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from agreements.model import (
@@ -41,7 +42,7 @@ from registry.services.common import (
     stored_organisation_ids,
     utcnow,
 )
-from registry.services.errors import RegistryNotFoundError, RegistryValidationError
+from registry.services.errors import RegistryConflictError, RegistryNotFoundError, RegistryValidationError
 from schemas.files import AgreementHistory
 
 Outcome = Literal["created", "updated", "unchanged"]
@@ -132,14 +133,35 @@ def save_agreement(
     if problems:
         raise RegistryValidationError(problems)
     try:
+        # The status change was checked against ``current``: store only if it is still the current revision.
+        if current is not None and not claim_revision(session, agreement.id, current.revision):
+            raise RegistryConflictError(f"{agreement.id} was changed by someone else meanwhile; nothing was saved")
         stored, _ = store_agreement(
             session=session, agreement=agreement, actor=actor, change_note=change_note, at=utcnow()
         )
         session.commit()
+    except IntegrityError as exc:
+        session.rollback()
+        raise RegistryConflictError(f"{agreement.id} was stored by someone else meanwhile; nothing was saved") from exc
     except BaseException:
         session.rollback()
         raise
     return stored
+
+
+def claim_revision(session: Session, agreement_id: str, revision: int) -> bool:
+    """Compare-and-set: lock the agreement if ``revision`` is still its current one (False if it has moved).
+
+    Setting ``current_revision`` to itself changes nothing but takes SQLite's write lock or PostgreSQL's row
+    lock (where a concurrent writer's commit makes the condition false), held until the caller commits.
+    """
+    claimed = session.execute(
+        update(AgreementRow)
+        .where(col(AgreementRow.id) == agreement_id, col(AgreementRow.current_revision) == revision)
+        .values(current_revision=revision)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(claimed.rowcount == 1)  # type: ignore[attr-defined]
 
 
 def store_agreement(

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
 
-from sqlalchemy import update
 from sqlalchemy.exc import DBAPIError, IntegrityError
 from sqlmodel import Session, col, select
 
@@ -26,7 +25,7 @@ from agreements.validation import validate_organisation
 from agreements.vocabulary import Vocabulary
 from registry.mapping import agreement_content, content_hash
 from registry.models import AgreementRevisionRow, AgreementRow
-from registry.services.agreements import agreement_problems, store_agreement, write_revision
+from registry.services.agreements import agreement_problems, claim_revision, store_agreement, write_revision
 from registry.services.common import current_vocabulary, stored_agreement_ids, stored_organisation_ids, utcnow
 from registry.services.errors import RegistryConflictError, is_lost_race
 from registry.services.organisations import store_organisation
@@ -146,20 +145,11 @@ def _checked_revisions(session: Session, documents: Sequence[RegistryDocument]) 
 def _claim_checked(session: Session, checked: dict[str, int | None]) -> None:
     """Compare-and-set each stored agreement on the revision it was checked at, in id order; a moved one is a conflict.
 
-    Setting ``current_revision`` to itself changes nothing but takes the write lock (SQLite) or the row's lock
-    (PostgreSQL, where a concurrent writer's commit makes the condition false), held until this load commits.
-    An agreement not stored when checked is claimed by inserting it: a concurrent creation fails on its key.
+    The locks are held until this load commits. An agreement not stored when checked is claimed by inserting
+    it: a concurrent creation fails on its key.
     """
     for agreement_id, revision in checked.items():
-        if revision is None:
-            continue
-        claimed = session.execute(
-            update(AgreementRow)
-            .where(col(AgreementRow.id) == agreement_id, col(AgreementRow.current_revision) == revision)
-            .values(current_revision=revision)
-            .execution_options(synchronize_session=False)
-        )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        if revision is not None and not claim_revision(session, agreement_id, revision):
             raise _lost_race(agreement_id)
 
 

@@ -390,3 +390,25 @@ def test_an_api_import_that_loses_a_race_is_a_409_in_json(race: Race, monkeypatc
     again = client.post("/api/v1/imports", data=ended, content_type="application/json", headers=headers)
     assert again.status_code == 201 and again.get_json()["agreements"]["updated"] == 1
     assert_history_is_whole_and_legal(race.engine)
+
+
+def test_save_agreement_checked_before_a_termination_is_refused(race: Race, monkeypatch: pytest.MonkeyPatch) -> None:
+    from registry.services import agreements as agreement_services
+
+    _load(race.engine, _active())
+    original = agreement_services.agreement_problems
+
+    def problems_then_terminate(*args: Any, **kwargs: Any) -> Any:
+        found = original(*args, **kwargs)
+        with Session(race.engine, expire_on_commit=False) as session:
+            change_status(
+                session=session, agreement_id=AGREEMENT, to=AgreementStatus.TERMINATED, reason="r", account=race.lead
+            )
+        return found
+
+    monkeypatch.setattr(agreement_services, "agreement_problems", problems_then_terminate)
+    with Session(race.engine, expire_on_commit=False) as session, pytest.raises(RegistryConflictError):
+        agreement_services.save_agreement(
+            session=session, agreement=_active(status=AgreementStatus.SUSPENDED), actor="t"
+        )
+    assert assert_history_is_whole_and_legal(race.engine) == [AgreementStatus.ACTIVE, AgreementStatus.TERMINATED]
