@@ -4,7 +4,8 @@ A JSON body is parsed by ``schemas.jsonio.load_json``, the reader registry files
 given twice, nesting deeper than a registry file ever needs, ``NaN`` or a number no field can hold
 is refused with a 400 naming the problem, before the standard library's recursive parser (which a
 100,000-level body would overflow) or a view sees it. The parsed body is what ``request.get_json``
-returns afterwards, so a view never parses it a second, laxer way.
+returns afterwards; flask-smorest's arguments parser reads the same bytes again with the standard
+library, which is safe (and gives the same data) once they have passed these checks.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def _unreadable(problem: str) -> BadRequest:
 
 
 def parse_json_body() -> None:
-    """Parse a JSON body strictly once; 400 naming what is wrong with it (never a 500, never a silent repeat)."""
+    """Parse a JSON body strictly; 400 naming what is wrong with it (never a 500, never a silently dropped key)."""
     if request.method not in {"POST", "PUT", "PATCH", "DELETE"} or not request.is_json:
         return
     if request.endpoint in FILE_BODY_ENDPOINTS:
