@@ -23,6 +23,7 @@ from agreements.checker.terms import (
     ADULT_SOCIAL_CARE,
     CHILDRENS_SOCIAL_CARE,
     DISCLOSURE_SCHEME_PURPOSES,
+    LOCATION_MUST_NOT_REACH,
     MAPPA_PURPOSES,
     POLICE,
     PUBLIC_INTEREST_RISKS,
@@ -509,6 +510,21 @@ def outside_agreements(facts: Facts, registry: RegistrySnapshot) -> tuple[Route 
     if facts.capacitous_refusal or facts.question.bulk:
         # A refusal stands; and no route outside agreements is for a list or an extract: they are case by case.
         return None, []
+    if facts.location and facts.recipient_type in LOCATION_MUST_NOT_REACH:
+        # Where a person at risk is never reaches the public or immigration enforcement, by any route.
+        never = Route(
+            Decision.NOT_COVERED,
+            InstructionKind.DO_NOT_SHARE,
+            f"Do not share where a person at risk is with {recipient_label(facts, registry)}, by any route.",
+            [
+                Reason(
+                    Code.LOCATION_MUST_NOT_REACH_RECIPIENT,
+                    "The location of a person at risk must not be disclosed to this recipient.",
+                    Citation(provision="Information sharing advice for safeguarding practitioners (2024), rule 5"),
+                )
+            ],
+        )
+        return never, [never]
     applicable = [route for step in OUTSIDE_ROUTES if (route := step(facts, registry)) is not None]
     # The first in order of precedence decides; the others are shown beside it.
     return (applicable[0] if applicable else None), applicable

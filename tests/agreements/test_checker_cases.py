@@ -1701,6 +1701,21 @@ MARAC_PURPOSES = ("marac-referral", "marac-risk-assessment", "marac-safety-plann
 
 RESTRICTION_DATA_CASES = [
     case(
+        "location-never-reaches-immigration-enforcement-by-a-route-outside-agreements",
+        # 2024 advice rule 5: where a person at risk is never goes to immigration enforcement. No flow carries it
+        # here, and no route outside agreements (MAPPA's included) may send it there instead.
+        ask(
+            POLICE,
+            HOME_OFFICE,
+            POTENTIAL_VICTIM,
+            ["identity", "location-of-person-at-risk"],
+            "mappa-risk-management",
+        ),
+        NOT_COVERED,
+        [C.LOCATION_MUST_NOT_REACH_RECIPIENT],
+        absent=[C.MAPPA_PROCESS],
+    ),
+    case(
         "use-limitation-as-data-marac-information-only-reduces-risk",
         # MARAC: information is "only used for the purpose of reducing the risk" (domain reference §4), written as
         # data (use_only_for). Children's social care passing what the police shared at the MARAC to a school for a
