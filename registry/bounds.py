@@ -4,8 +4,8 @@ A JSON body is parsed by ``schemas.jsonio.load_json``, the reader registry files
 given twice, nesting deeper than a registry file ever needs, ``NaN`` or a number no field can hold
 is refused with a 400 naming the problem, before the standard library's recursive parser (which a
 100,000-level body would overflow) or a view sees it. The parsed body is what ``request.get_json``
-returns afterwards; flask-smorest's arguments parser reads the same bytes again with the standard
-library, which is safe (and gives the same data) once they have passed these checks.
+returns afterwards, and what the API's arguments parser takes (``registry.api.blueprint``): the body is
+parsed once.
 """
 
 from __future__ import annotations

@@ -558,7 +558,7 @@ def preference(schedule1: str | None, facts: Facts, with_consent: bool) -> int:
         return 1 if facts.para18_eligible else 4
     if schedule1 == SCH1_PREVENTING_UNLAWFUL_ACTS:
         return 1 if facts.recipient_competent_authority else 3
-    return 2 if schedule1 is not None else 2
+    return 2
 
 
 def schedule1_candidate(

@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import current_app, url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from agreements.model import Agreement, AgreementRevision
 from registry.access import EDITORS, require_account, roles, signed_in
+from registry.api.blueprint import Blueprint
 from registry.api.http import etag, if_match_revision, optional_if_match_revision, page_bounds, pagination_header
 from registry.api.schemas import (
     AgreementLintSchema,

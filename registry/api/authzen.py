@@ -11,12 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 from agreements.answer import Decision
 from agreements.validation import Problem
 from registry.access import signed_in
+from registry.api.blueprint import Blueprint
 from registry.api.checks import answer
 from registry.services.errors import RegistryValidationError
 from schemas.base import flatten_errors

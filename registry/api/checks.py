@@ -10,12 +10,12 @@ from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
 from agreements.answer import ShareAnswer
 from agreements.question import QuestionError, ShareQuestion
 from registry.access import signed_in
+from registry.api.blueprint import Blueprint
 from registry.extensions import db
 from registry.services.checking import check_proposed_share
 from registry.services.errors import RegistryValidationError

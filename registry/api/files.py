@@ -6,12 +6,12 @@ from typing import Any
 
 from flask import Response, request
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 from werkzeug.exceptions import UnsupportedMediaType
 
 from agreements.validation import Problem
 from registry.access import require_account, roles, signed_in
+from registry.api.blueprint import Blueprint
 from registry.extensions import db
 from registry.services.accounts import Role
 from registry.services.errors import RegistryValidationError

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from registry.access import public
+from registry.api.blueprint import Blueprint
 from registry.extensions import db
 from registry.services.common import registry_version
 

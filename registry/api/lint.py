@@ -6,11 +6,11 @@ from typing import Any
 
 from flask import current_app
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import Schema, fields
 
 from agreements.model import Agreement
 from registry.access import signed_in
+from registry.api.blueprint import Blueprint
 from registry.api.schemas import LintQuerySchema
 from registry.extensions import db
 from registry.services.checking import lint_draft

@@ -6,10 +6,10 @@ from typing import Any
 
 from flask import url_for
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from agreements.model import Organisation
 from registry.access import EDITORS, require_account, roles, signed_in
+from registry.api.blueprint import Blueprint
 from registry.api.http import etag, if_match_value
 from registry.extensions import db
 from registry.services.organisations import (

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 from marshmallow import RAISE, Schema, fields, validate
 
 from registry.access import require_account, roles, signed_in
+from registry.api.blueprint import Blueprint
 from registry.extensions import db
 from registry.services.accounts import Account, Role, create_user, get_user, list_users, update_user
 

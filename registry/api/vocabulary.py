@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask.views import MethodView
-from flask_smorest import Blueprint
 
 from registry.access import signed_in
+from registry.api.blueprint import Blueprint
 from registry.services.common import current_vocabulary
 from schemas.vocabulary import VocabularySchema
 
