@@ -48,32 +48,33 @@ from agreements.question import (
 from agreements.snapshot import RegistrySnapshot
 from agreements.vocabulary import Vocabulary
 from tests.agreements.conftest import MARAC, MASH, build_snapshot, revision
+from tests.agreements.ids import (
+    ACADEMY,
+    ACUTE,
+    AMBULANCE,
+    ASC,
+    COMMUNITY,
+    CSC,
+    EDUCATION,
+    FIRE,
+    GP,
+    HOME_OFFICE,
+    HOMES,
+    HOUSING,
+    IDVA,
+    MENTAL_HEALTH,
+    POLICE,
+    PRISON,
+    PROBATION,
+    PUBLIC,
+    RECOVERY,
+    SAB,
+    SCHOOL,
+)
 
 MAPPA = "NS-MAPPA-ISA"
 ON = date(2026, 7, 1)
 
-# Organisations in agreements/library/organisations.yaml
-POLICE = "northshire-police"
-CSC = "northshire-cc-childrens-services"
-ASC = "northshire-cc-adult-social-care"
-EDUCATION = "northshire-cc-education"
-HOUSING = "eastvale-district-council"
-HOMES = "northshire-homes"
-SCHOOL = "st-aidans-primary"
-ACADEMY = "riverside-learning-trust"
-ACUTE = "northshire-hospitals-nhs-ft"
-MENTAL_HEALTH = "northshire-partnership-nhs-ft"
-COMMUNITY = "northshire-community-health-nhs-trust"
-AMBULANCE = "northern-counties-ambulance-nhs-trust"
-GP = "castlegate-medical-practice"
-PROBATION = "probation-service-northshire"
-PRISON = "hmp-northgate"
-IDVA = "northshire-domestic-abuse-service"
-RECOVERY = "northshire-recovery-partnership"
-SAB = "northshire-safeguarding-adults-board"
-HOME_OFFICE = "home-office-immigration"
-FIRE = "northshire-fire-and-rescue"
-PUBLIC = "member-of-the-public"
 
 CHILD = Person("child")
 GILLICK_CHILD = Person("child", has_capacity=True)

@@ -54,32 +54,34 @@ from agreements.question import (
 from agreements.snapshot import RegistrySnapshot
 from agreements.vocabulary import Vocabulary
 from tests.agreements.conftest import MARAC, MASH, build_snapshot, revision
+from tests.agreements.ids import (
+    ACUTE,
+    AMBULANCE,
+    ASC,
+    COMMUNITY,
+    CSC,
+    EDUCATION,
+    FIRE,
+    GP,
+    HOME_OFFICE,
+    HOMES,
+    HOUSING,
+    IDVA,
+    MENTAL_HEALTH,
+    POLICE,
+    PRISON,
+    PROBATION,
+    PUBLIC,
+    SCHOOL,
+)
 
 MAPPA = "NS-MAPPA-ISA"
 ON = date(2026, 7, 1)
 
 # Organisations in agreements/library/organisations.yaml
-POLICE = "northshire-police"
-CSC = "northshire-cc-childrens-services"
-ASC = "northshire-cc-adult-social-care"
-EDUCATION = "northshire-cc-education"
-HOUSING = "eastvale-district-council"
-HOMES = "northshire-homes"
-SCHOOL = "st-aidans-primary"
-ACUTE = "northshire-hospitals-nhs-ft"
-MENTAL_HEALTH = "northshire-partnership-nhs-ft"
-COMMUNITY = "northshire-community-health-nhs-trust"
-AMBULANCE = "northern-counties-ambulance-nhs-trust"
-GP = "castlegate-medical-practice"
 ICB = "nhs-northshire-icb"
-PROBATION = "probation-service-northshire"
-PRISON = "hmp-northgate"
-FIRE = "northshire-fire-and-rescue"
 YOUTH_JUSTICE = "northshire-youth-justice-service"
-IDVA = "northshire-domestic-abuse-service"
-HOME_OFFICE = "home-office-immigration"
 # Organisation types outside the registry: the question names the type, not an organisation.
-PUBLIC = "member-of-the-public"
 OUTSIDE_REGISTRY = frozenset({PUBLIC, "independent-school", "voluntary-organisation"})
 
 BOTH, SUBJECT, PROTECTED = PersonRole.BOTH, PersonRole.DATA_SUBJECT, PersonRole.PROTECTED
