@@ -63,6 +63,7 @@ def settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
             raise ConfigError(f"REGISTRY_REVIEW_GRACE_MONTHS must be between 0 and {MAX_GRACE_MONTHS} months")
     secure_cookies = production or env.get("REGISTRY_SECURE_COOKIES", "").lower() in {"1", "true", "yes"}
     return {
+        **signing_settings(env),
         "REGISTRY_ENV": environment,
         # The embedded SQLite default: the only database `flask registry dev-admin` may touch.
         "EMBEDDED_DATABASE": not env.get("DATABASE_URL"),
@@ -105,6 +106,51 @@ def settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
             },
         },
     }
+
+
+SIGNING_VARIABLES = ("REGISTRY_SIGNING_KEY", "REGISTRY_SIGNING_CERT")
+
+
+def signing_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Where the registry's document-signing key and certificate are (paths), or where development keeps its own.
+
+    The key and the certificate come as a pair: one without the other is a ``ConfigError`` naming the missing
+    one. Whether an unset pair is allowed depends on the environment: see ``require_signing_configured``.
+    """
+    env = os.environ if environ is None else environ
+    key = (env.get("REGISTRY_SIGNING_KEY") or "").strip() or None
+    cert = (env.get("REGISTRY_SIGNING_CERT") or "").strip() or None
+    if (key is None) != (cert is None):
+        given, missing = SIGNING_VARIABLES if key else SIGNING_VARIABLES[::-1]
+        raise ConfigError(f"{given} is set but {missing} is not: set both (the signing key and its certificate)")
+    chain = tuple(Path(part) for part in (env.get("REGISTRY_SIGNING_CHAIN") or "").split(os.pathsep) if part.strip())
+    return {
+        "SIGNING_KEY_PATH": Path(key) if key else None,
+        "SIGNING_CERT_PATH": Path(cert) if cert else None,
+        # Optional: an encrypted PEM key's passphrase (kept out of the logs and pages).
+        "SIGNING_KEY_PASSPHRASE": env.get("REGISTRY_SIGNING_KEY_PASSPHRASE") or None,
+        "SIGNING_CHAIN_PATHS": chain,
+        # Development only: the self-signed key and certificate made (once) when no pair is configured.
+        "SIGNING_DEV_DIR": data_dir(env) / "signing",
+    }
+
+
+def require_signing_configured(config: Mapping[str, Any]) -> None:
+    """Fail closed at start-up: outside development the registry signs only with a configured key and certificate.
+
+    A development key is self-signed and generated on the spot; a document signed with one in production
+    would look official and certify nothing, so a production start without the pair stops here instead.
+    """
+    environment = config.get("REGISTRY_ENV", "development")
+    if environment == "development":
+        return
+    if config.get("SIGNING_KEY_PATH") is None or config.get("SIGNING_CERT_PATH") is None:
+        raise ConfigError(
+            f"REGISTRY_SIGNING_KEY and REGISTRY_SIGNING_CERT must be set (paths to the PEM private key and its "
+            f"certificate; REGISTRY_SIGNING_KEY_PASSPHRASE if the key is encrypted, REGISTRY_SIGNING_CHAIN for "
+            f"intermediate certificates) when REGISTRY_ENV is {environment!r}: only 'development' signs documents "
+            f"with a self-signed key"
+        )
 
 
 def _whole_number(env: Mapping[str, str], name: str, default: int) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKeyConstraint, Index, event, insert
+from sqlalchemy import JSON, Column, ForeignKeyConstraint, Index, LargeBinary, event, insert
 from sqlmodel import Field, SQLModel
 
 ID_LENGTH = 80
@@ -181,6 +181,37 @@ class ApiTokenRow(SQLModel, table=True):
     prefix: str = Field(max_length=16)
     created_at: datetime
     revoked_at: datetime | None = None
+
+
+class DocumentRow(SQLModel, table=True):
+    """A rendered document (PDF, signed PDF, diff PDF), kept so every instance serves it without rendering again.
+
+    ``key`` is the SHA-256 of everything the bytes depend on (kind, agreement, revision, the revision's
+    fingerprint, the template version and, for a signed PDF, the signing certificate), so a row is never
+    stale: anything that changes the document changes the key. In the database rather than a local
+    folder, so every instance behind the load balancer reads what one of them rendered.
+    """
+
+    __tablename__ = "document"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["agreement_id", "revision"],
+            ["agreement_revision.agreement_id", "agreement_revision.revision"],
+            name="fk_document_revision",
+        ),
+        Index("ix_document_agreement", "agreement_id", "revision"),
+    )
+
+    key: str = Field(primary_key=True, max_length=64)
+    agreement_id: str = Field(max_length=ID_LENGTH)
+    revision: int
+    # A diff document compares ``from_revision`` with ``revision``; None for the others.
+    from_revision: int | None = None
+    kind: str = Field(max_length=20)
+    media_type: str = Field(max_length=80)
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    size: int
+    created_at: datetime
 
 
 REGISTRY_VERSION_ID = 1
