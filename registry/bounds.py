@@ -1,6 +1,6 @@
 """Bounds every request meets before any view (or the access check) sees it: the URL's length, the JSON body's shape.
 
-A JSON body is parsed by ``schemas.jsonio.load_json``, the reader registry files go through: a key
+A JSON body is parsed by ``schemas.jsonio.load_json_document``, with the rules registry files are read by: a key
 given twice, nesting deeper than a registry file ever needs, ``NaN`` or a number no field can hold
 is refused with a 400 naming the problem, before the standard library's recursive parser (which a
 100,000-level body would overflow) or a view sees it. The parsed body is what ``request.get_json``
@@ -14,7 +14,7 @@ from flask import Flask, current_app, request
 from werkzeug.exceptions import BadRequest, HTTPException
 
 from registry.api import FILE_BODY_ENDPOINTS
-from schemas.jsonio import load_json
+from schemas.jsonio import load_json_document
 from schemas.limits import FileSyntaxError
 
 
@@ -60,7 +60,7 @@ def parse_json_body() -> None:
     if not body:
         return
     try:
-        data, _ = load_json(body.decode("utf-8"))
+        data = load_json_document(body.decode("utf-8"))
     except UnicodeDecodeError as exc:
         raise _unreadable("the body is not valid UTF-8") from exc
     except FileSyntaxError as exc:

@@ -119,3 +119,56 @@ def load_json(text: str) -> tuple[Any, dict[str, int]]:
         # NaN, Infinity or 1e999, refused by the hooks above; the parser gives no position for them.
         raise JsonSyntaxError(f"not valid JSON: {exc}", None) from exc
     return data, lines
+
+
+def _unique_object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    document = dict(pairs)
+    if len(document) != len(pairs):
+        raise ValueError("a key appears twice")
+    return document
+
+
+def _short_int(text: str) -> int:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise ValueError("a number too long")
+    return int(text)
+
+
+def _short_float(text: str) -> float:
+    if len(text) > MAX_NUMBER_CHARS:
+        raise ValueError("a number too long")
+    return _float(text)
+
+
+def _within_depth(value: Any, room: int) -> bool:
+    """True when ``value`` nests no more than ``room`` containers deep."""
+    if isinstance(value, dict):
+        return room > 0 and all(_within_depth(v, room - 1) for v in value.values())
+    if isinstance(value, list):
+        return room > 0 and all(_within_depth(v, room - 1) for v in value)
+    return True
+
+
+def load_json_document(text: str) -> Any:
+    """Parse one JSON document (a request body) with ``load_json``'s guarantees, without the map of lines.
+
+    A request body is parsed on every API call, and the token scan that finds lines costs more than the
+    rest of a check. Here the standard library's C parser does the work, with hooks refusing a repeated
+    key, ``NaN``/``Infinity`` and over-long numbers, and the nesting is measured on the result. Whatever
+    it refuses is read again by ``load_json``, whose error names the line: one set of rules, one message.
+    """
+    try:
+        data = json.loads(
+            text,
+            object_pairs_hook=_unique_object,
+            parse_constant=_constant,
+            parse_float=_short_float,
+            parse_int=_short_int,
+        )
+        if _within_depth(data, MAX_DEPTH):
+            return data
+    except (ValueError, RecursionError):
+        pass
+    load_json(text)
+    # load_json accepted what the hooks refused: they disagree, so refuse rather than guess.
+    raise JsonSyntaxError("not valid JSON", None)  # pragma: no cover - a test holds the two readers equal

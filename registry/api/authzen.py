@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask import Response
 from flask.views import MethodView
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
@@ -17,10 +18,10 @@ from agreements.answer import Decision
 from agreements.validation import Problem
 from registry.access import signed_in
 from registry.api.blueprint import Blueprint
-from registry.api.checks import answer
+from registry.api.checks import answer, json_response
 from registry.services.errors import RegistryValidationError
 from schemas.base import flatten_errors
-from schemas.question import ShareAnswerSchema, ShareQuestionSchema
+from schemas.question import ShareAnswerSchema, ShareQuestionSchema, answer_document
 
 blp = Blueprint(
     "authzen",
@@ -140,7 +141,7 @@ class Evaluation(MethodView):
     @signed_in
     @blp.arguments(EvaluationRequestSchema)  # type: ignore[untyped-decorator]
     @blp.response(200, EvaluationResponseSchema)  # type: ignore[untyped-decorator]
-    def post(self, body: dict[str, Any]) -> dict[str, Any]:
+    def post(self, body: dict[str, Any]) -> Response:
         """May the subject (discloser) share the resource (data categories, with the recipient) for the action
         (purpose)? ``decision`` is true only when covered; ``context.answer`` is the full native answer."""
         try:
@@ -152,4 +153,6 @@ class Evaluation(MethodView):
             result = answer(question)
         except RegistryValidationError as exc:
             raise RegistryValidationError([Problem(_place(p.path), p.message) for p in exc.problems]) from exc
-        return {"decision": result.decision is Decision.COVERED, "context": {"answer": result}}
+        return json_response(
+            {"decision": result.decision is Decision.COVERED, "context": {"answer": answer_document(result)}}
+        )
