@@ -69,6 +69,8 @@ _MAX_FACTS_BYTES = 1024 * 1024
 # A name tree deeper than this, or with more entries, is hostile: ours is flat with one entry.
 _MAX_NAME_TREE_DEPTH = 8
 _MAX_NAME_TREE_ENTRIES = 10_000
+# White space in PDF syntax (ISO 32000-1, 7.2.2): NUL, tab, line feed, form feed, carriage return, space.
+_PDF_WHITESPACE = b"\x00\t\n\x0c\r "
 _DEV_VALIDITY = timedelta(days=3652)
 _MIN_RSA_BITS = 2048
 
@@ -598,12 +600,14 @@ def _verify(pdf: bytes, trusted: list[asn1_x509.Certificate]) -> Verification:
     # Trust is judged on the certificate path alone, so an altered document signed with the registry's key
     # still says who signed it: status.trusted would be False for any altered document.
     trusted_signer = bool(status.valid and status.validation_path is not None and status.trust_problem_indic is None)
-    covers_whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    covers_whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE or (
+        status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and _only_whitespace_after(pdf, embedded)
+    )
     if not intact:
         problems.append(ALTERED)
     if not trusted_signer:
         problems.append(UNTRUSTED)
-    if status.coverage == SignatureCoverageLevel.ENTIRE_REVISION:
+    if status.coverage == SignatureCoverageLevel.ENTIRE_REVISION and not covers_whole_file:
         problems.append(APPENDED)
     elif not covers_whole_file:
         problems.append(ODD_COVERAGE)
@@ -632,6 +636,13 @@ def _verify(pdf: bytes, trusted: list[asn1_x509.Certificate]) -> Verification:
         facts=facts,
         problems=tuple(problems),
     )
+
+
+def _only_whitespace_after(pdf: bytes, embedded: EmbeddedPdfSignature) -> bool:
+    """True when all that follows the signed revision is PDF white space (a newline or NUL padding some mail and
+    upload tools add): it cannot hold an update, so the document shown is still exactly the one signed."""
+    _, _, start2, length2 = (int(n) for n in embedded.byte_range)
+    return not pdf[start2 + length2 :].strip(_PDF_WHITESPACE)
 
 
 def _is_document_timestamp(value: Any) -> bool:

@@ -251,28 +251,45 @@ def test_development_identity_racing_threads_end_with_one_pair(tmp_path: Path) -
 
 
 def test_development_identity_racing_processes_end_with_one_pair(tmp_path: Path) -> None:
-    folder = tmp_path / "shared"
+    folder, gate = tmp_path / "shared", tmp_path / "gate"
+    gate.mkdir()
+    # Each process imports everything, says it is ready, and waits for the gate to open, so both reach
+    # development_identity at the same moment rather than one after the other's import.
     script = (
-        "import sys; from pathlib import Path; "
+        "import sys, time; from pathlib import Path; "
         "from registry.documents.signing import development_identity; "
+        "gate = Path(sys.argv[2]); (gate / sys.argv[3]).touch(); "
+        "deadline = time.monotonic() + 60\n"
+        "while not (gate / 'open').exists() and time.monotonic() < deadline: time.sleep(0.001)\n"
         "print(development_identity(Path(sys.argv[1])).certificate_fingerprint())"
     )
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     processes = [
         subprocess.Popen(
-            [sys.executable, "-c", script, str(folder)],
+            [sys.executable, "-c", script, str(folder), str(gate), f"ready-{n}"],
             cwd=REPO,
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
-        for _ in range(2)
+        for n in range(2)
     ]
-    fingerprints = []
-    for process in processes:
-        out, err = process.communicate(timeout=120)
-        assert process.returncode == 0, err.decode()
-        fingerprints.append(out.decode().strip())
+    try:
+        deadline = datetime.now(UTC) + timedelta(seconds=60)
+        while len(list(gate.glob("ready-*"))) < len(processes) and datetime.now(UTC) < deadline:
+            if any(p.poll() is not None for p in processes):
+                break  # one died while importing: its stderr is reported below
+            threading.Event().wait(0.01)
+        (gate / "open").touch()
+        fingerprints = []
+        for process in processes:
+            out, err = process.communicate(timeout=120)
+            assert process.returncode == 0, err.decode()
+            fingerprints.append(out.decode().strip())
+    finally:
+        for process in processes:
+            if process.poll() is None:
+                process.kill()
     assert len(set(fingerprints)) == 1
     assert development_identity(folder).certificate_fingerprint() == fingerprints[0]
 
@@ -497,6 +514,16 @@ def test_content_appended_after_signing(signed: bytes, identity: SigningIdentity
     assert not result.covers_whole_file and not result.valid
     assert signing.APPENDED in result.problems
     assert result.facts == FACTS  # the signed revision's facts, not the appended ones
+
+
+def test_white_space_after_the_signed_revision_is_harmless(signed: bytes, identity: SigningIdentity) -> None:
+    # A trailing newline or NUL padding (some mail and upload tools add them) cannot hold an update.
+    for tail in (b"\n", b"\r\n", b"\x00" * 512):
+        result = verify_document(signed + tail, [identity.certificate])
+        assert result.valid and result.covers_whole_file, tail
+    result = verify_document(signed + b"\n% anything else\n", [identity.certificate])
+    assert not result.covers_whole_file and not result.valid
+    assert result.problems == (signing.APPENDED,)
 
 
 def test_a_second_signature_after_the_registrys(
