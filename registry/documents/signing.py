@@ -288,7 +288,8 @@ def _load_identity(
     signer = _RegistrySigner(
         private_key=private_key,
         signing_cert=certificate,
-        cert_registry=_certificate_store([certificate, *chain_asn1]),
+        # The chain only: pyHanko embeds the signer's certificate itself, and would embed it twice.
+        cert_registry=_certificate_store(list(chain_asn1)),
     )
     return SigningIdentity(certificate=certificate, development=development, signer=signer, chain=chain_asn1)
 
@@ -466,10 +467,22 @@ def _embed_facts(writer: IncrementalPdfFileWriter, facts: DocumentFacts) -> None
 
 
 def _bytes_reserved(identity: SigningIdentity) -> int:
-    """Room for the CMS container: the certificates it carries, plus the signature and its attributes."""
-    certificates = sum(len(c.dump()) for c in (identity.certificate, *identity.chain))
-    # pyHanko needs an even number (the space is hex digits); round up to a whole kilobyte.
-    return -(-(4096 + certificates) // 1024) * 1024
+    """Hex digits to reserve for the CMS container, estimated from what goes in it, with a margin."""
+    # A verifier reads the whole placeholder one hex digit at a time (pyHanko's parser), so every spare
+    # kilobyte costs verification time; the estimate is therefore close, and the tests sign with RSA 3072 and
+    # a chain of long names to prove it is enough.
+    certificate = identity.certificate
+    certificates = sum(len(c.dump()) for c in (certificate, *identity.chain))
+    # The issuer name and serial number appear twice more: in the SignerInfo and in signing-certificate-v2.
+    issuer = len(certificate.issuer.dump()) + 24
+    public_key = certificate.public_key
+    # RSA: the modulus size. ECDSA: a DER SEQUENCE of two INTEGERs, each the curve's size plus a sign byte.
+    curve_bytes = (int(public_key.bit_size) + 7) // 8
+    signature = curve_bytes if public_key.algorithm == "rsa" else 2 * (curve_bytes + 3) + 3
+    # About 700 bytes of algorithm identifiers, attributes (content type, signing time, digest, algorithm
+    # protection) and CMS structure, rounded up, plus 512 bytes of margin.
+    der_bytes = certificates + 2 * issuer + signature + 1024 + 512
+    return 2 * der_bytes  # pyHanko counts hex digits, two per byte (so the figure is even, as it must be)
 
 
 # --------------------------------------------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ import pytest
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 from pyhanko.keys import load_certs_from_pemder_data
 from pyhanko.pdf_utils import generic, writer
@@ -340,6 +340,58 @@ def test_load_signing_identity_reads_a_full_chain_file_and_der(tmp_path: Path) -
     identity = load_signing_identity(key_path, write_cert(tmp_path / "fullchain.pem", leaf, root[1]))
     assert identity.subject() == "ISA Registry signing"
     assert len(identity.chain) == 1
+
+
+def test_an_rsa_key_with_a_chain_of_long_names_fits_the_reserved_space(tmp_path: Path) -> None:
+    # The signature's space is estimated from the certificates, not measured by a dry run: this is about the
+    # largest set-up a registry would use (RSA 3072 throughout, a root and an intermediate, long names).
+    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)  # one key for all three: speed
+
+    def long_name(role: str) -> x509.Name:
+        return x509.Name(
+            [
+                x509.NameAttribute(NameOID.COUNTRY_NAME, "GB"),
+                x509.NameAttribute(NameOID.ORGANIZATION_NAME, f"West Yorkshire Safeguarding Partnership {role}"[:64]),
+                x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, "Information Governance and Data Protection"),
+                x509.NameAttribute(NameOID.COMMON_NAME, f"ISA Registry document signing — {role} — production"),
+            ]
+        )
+
+    def certificate(subject: x509.Name, issuer: x509.Name, *, ca: bool) -> x509.Certificate:
+        now = datetime.now(UTC)
+        return (
+            x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(issuer)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - timedelta(days=1))
+            .not_valid_after(now + timedelta(days=365))
+            .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
+            .add_extension(
+                x509.KeyUsage(True, True, False, False, False, ca, ca, False, False),
+                critical=True,
+            )
+            .sign(key, hashes.SHA256())
+        )
+
+    root_name, intermediate_name, leaf_name = long_name("root"), long_name("intermediate"), long_name("leaf")
+    root = certificate(root_name, root_name, ca=True)
+    intermediate = certificate(intermediate_name, root_name, ca=True)
+    leaf = certificate(leaf_name, intermediate_name, ca=False)
+    key_path = tmp_path / "registry.key.pem"
+    key_path.write_bytes(
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
+    identity = load_signing_identity(
+        key_path,
+        write_cert(tmp_path / "leaf.pem", leaf),
+        chain_paths=[write_cert(tmp_path / "ca.pem", intermediate, root)],
+    )
+    signed = sign_document(make_pdf(1), FACTS, identity)
+    result = verify_document(signed, [asn1(root)])
+    assert result.valid, result.problems
+    assert result.signer is not None and result.signer.startswith("ISA Registry document signing — leaf")
 
 
 def _error(call: Callable[[], object]) -> str:
