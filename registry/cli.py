@@ -1,4 +1,5 @@
-"""``flask registry …``: set up the database, load and export registry files, list and copy agreements."""
+"""``flask registry …``: set up the database, load and export registry files, list and copy agreements, write and
+verify agreement documents."""
 
 from __future__ import annotations
 
@@ -23,6 +24,15 @@ from registry.extensions import db
 from registry.services.accounts import Role, create_token, create_user, find_user, update_user
 from registry.services.agreements import copy_as_template, list_agreements, list_revisions
 from registry.services.checking import check_proposed_share, lint_stored_agreements
+from registry.services.documents import (
+    Document,
+    VerifyReport,
+    agreement_html,
+    agreement_pdf,
+    odrl_document,
+    signed_agreement_pdf,
+    verify_pdf,
+)
 from registry.services.errors import RegistryConflictError, RegistryError, RegistryNotFoundError
 from registry.services.exporting import export_registry
 from registry.services.importing import ImportSummary, import_documents
@@ -384,3 +394,143 @@ def dev_admin() -> None:
     click.echo(f"  password: {password}")
     click.echo(f"  API token: .venv/bin/flask --app wsgi registry create-token {DEV_ADMIN_EMAIL}")
     click.echo("  then send 'Authorization: Bearer <token>' to /api/v1/...")
+
+
+DOCUMENT_FORMATS = ("html", "pdf", "signed-pdf", "odrl")
+
+
+@registry_cli.command("document")
+@click.argument("agreement_id")
+@click.option("--revision", type=click.IntRange(min=1), help="The revision (default: the current one).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(DOCUMENT_FORMATS),
+    default="pdf",
+    show_default=True,
+    help="html, pdf (unsigned), signed-pdf (an active revision only) or odrl (ODRL 2.2 JSON-LD).",
+)
+@click.option(
+    "--output",
+    "-o",
+    required=True,
+    type=click.Path(dir_okay=False, allow_dash=True, path_type=Path),
+    help="The file to write ('-' for standard output).",
+)
+def document_command(agreement_id: str, revision: int | None, fmt: str, output: Path) -> None:
+    """Write an agreement's document: HTML, PDF, PAdES-signed PDF or ODRL JSON-LD.
+
+    PDFs come from the registry's cache when rendered before. Exits 1 when the agreement or revision does
+    not exist, or a signed PDF is asked for a revision not signed by every party.
+    """
+    from registry.api.documents import odrl_base_iri, signing_identity
+
+    try:
+        with db.session_scope() as session:
+            document: Document
+            if fmt == "html":
+                document = agreement_html(session=session, agreement_id=agreement_id, revision=revision)
+            elif fmt == "pdf":
+                document = agreement_pdf(session=session, agreement_id=agreement_id, revision=revision)
+            elif fmt == "signed-pdf":
+                document = signed_agreement_pdf(
+                    session=session, agreement_id=agreement_id, revision=revision, identity=signing_identity
+                )
+            else:
+                document = odrl_document(
+                    session=session, agreement_id=agreement_id, revision=revision, base_iri=odrl_base_iri()
+                )
+    except RegistryError as exc:
+        _fail(exc.lines(), "No document was written:")
+        return
+    if str(output) == "-":
+        sys.stdout.buffer.write(document.content)
+        return
+    output.write_bytes(document.content)
+    source = "from the cache" if document.cached else "rendered"
+    click.echo(f"Wrote {output} ({document.filename}, {len(document.content):,} bytes, {source}).", err=True)
+
+
+# Exit statuses of `registry verify`, for scripts.
+VERIFY_VALID_IN_FORCE = 0
+VERIFY_NOT_VALID = 1
+VERIFY_UNREADABLE = 2
+VERIFY_VALID_NOT_IN_FORCE = 3
+
+
+@registry_cli.command("verify")
+@click.argument("pdf_file", type=click.Path(dir_okay=False, allow_dash=True, path_type=Path))
+def verify_command(pdf_file: Path) -> None:
+    """Check a PDF ('-' for standard input): its signature, which agreement and revision, and whether it is in force.
+
+    \b
+    Exit status:
+      0  valid (signed by this registry, matching the revision it holds) and that revision is in force
+      1  the signature is not valid (altered, not this registry's, not signed, or not what the registry holds)
+      2  the input cannot be read as a PDF (missing, unreadable or too large)
+      3  valid, but the revision is not in force (superseded, expired, terminated...) or unknown here
+    """
+    from registry.api.documents import grace_months, signing_identity
+
+    try:
+        pdf = sys.stdin.buffer.read() if str(pdf_file) == "-" else pdf_file.read_bytes()
+    except OSError as exc:
+        click.echo(f"Cannot read {pdf_file}: {exc.strerror or exc}", err=True)
+        sys.exit(VERIFY_UNREADABLE)
+    try:
+        with db.session_scope() as session:
+            report = verify_pdf(
+                session=session,
+                pdf=pdf,
+                identity=signing_identity,
+                today=today_in_the_uk(),
+                grace_months=grace_months(),
+            )
+    except RegistryError as exc:
+        _fail(exc.lines(), "The PDF could not be checked:")
+        return
+    for line in report_lines(report):
+        click.echo(line)
+    if not report.verification.readable:
+        sys.exit(VERIFY_UNREADABLE)
+    if not report.valid:
+        sys.exit(VERIFY_NOT_VALID)
+    if not report.current:
+        sys.exit(VERIFY_VALID_NOT_IN_FORCE)
+
+
+def report_lines(report: VerifyReport) -> list[str]:
+    """A verification report as the terminal shows it."""
+    check = report.verification
+    facts = check.facts
+
+    def yes(value: bool) -> str:
+        return "yes" if value else "NO"
+
+    lines = [report.summary]
+    if facts is not None:
+        lines.append(f"  agreement:    {facts.agreement_id}: {facts.title}")
+        lines.append(f"  revision:     {facts.revision} (version {facts.version}, {facts.status.replace('_', ' ')})")
+        lines.append(f"  fingerprint:  {facts.fingerprint} (matches the registry: {yes(report.fingerprint_matches)})")
+    lines.append(f"  standing:     {report.standing}")
+    if report.current_revision is not None:
+        status = (report.current_status or "").replace("_", " ")
+        lines.append(f"  current:      revision {report.current_revision} ({status})")
+    if check.signed:
+        signed_at = f" at {check.signed_at:%Y-%m-%d %H:%M} UTC" if check.signed_at else ""
+        lines.append(f"  signed by:    {check.signer or 'unknown'}{signed_at}")
+        lines.append(
+            f"  signature:    intact {yes(check.intact)}, this registry's certificate {yes(check.trusted)}, "
+            f"covers the whole file {yes(check.covers_whole_file)}"
+        )
+    if facts is not None and facts.sign_offs:
+        lines.append("  sign-offs:")
+        for sign_off in facts.sign_offs:
+            if sign_off.signed:
+                who = f"{sign_off.signatory}, {sign_off.job_title}, on {sign_off.signed_on}"
+            else:
+                who = "awaiting signature"
+            lines.append(f"    {sign_off.organisation_name}: {who}")
+    for problem in check.problems:
+        lines.append(f"  problem:      {problem}")
+    return lines

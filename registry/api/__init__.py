@@ -7,16 +7,30 @@ from flask_smorest import Api
 from werkzeug.exceptions import UnsupportedMediaType
 
 from registry.access import is_api_request
-from registry.api import agreements, authzen, checks, files, health, lint, organisations, tokens, users, vocabulary
+from registry.api import (
+    agreements,
+    authzen,
+    checks,
+    documents,
+    files,
+    health,
+    lint,
+    organisations,
+    tokens,
+    users,
+    vocabulary,
+)
 
-# Endpoints whose body is a file (YAML or JSON) rather than a JSON document.
-FILE_BODY_ENDPOINTS: frozenset[str] = frozenset({"imports.Imports"})
+# Endpoints whose body is a file (YAML or JSON, or a PDF to verify) rather than a JSON document.
+FILE_BODY_ENDPOINTS: frozenset[str] = frozenset({"imports.Imports", "verifications.Verifications"})
 
 
 def register(api: Api) -> None:
     """Attach every API blueprint."""
     api.register_blueprint(health.blp)
     api.register_blueprint(agreements.blp)
+    api.register_blueprint(documents.blp)
+    api.register_blueprint(documents.verifications)
     api.register_blueprint(organisations.blp)
     api.register_blueprint(checks.blp)
     api.register_blueprint(authzen.blp)
@@ -39,5 +53,9 @@ def require_json_body() -> None:
 
 
 def init_app(app: Flask) -> None:
-    """Register the API-wide request checks (after the access check, so strangers learn nothing)."""
+    """Register the API-wide request checks (after the access check, so strangers learn nothing).
+
+    Also checks, at start-up, that documents can be signed as the environment requires (``documents.init_app``).
+    """
     app.before_request(require_json_body)
+    documents.init_app(app)
