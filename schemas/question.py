@@ -287,8 +287,12 @@ def _evaluation_document(evaluation: answer.AgreementEvaluation) -> dict[str, An
     return document
 
 
-def answer_document(share_answer: answer.ShareAnswer) -> dict[str, Any]:
-    """The answer as ``ShareAnswerSchema`` writes it, written directly (what the API sends on every check)."""
+def answer_document(share_answer: answer.ShareAnswer, *, explain: bool = True) -> dict[str, Any]:
+    """The answer as ``ShareAnswerSchema`` writes it, written directly (what the API sends on every check).
+
+    Without ``explain`` it leaves out ``evaluations`` and ``nearest`` (how every agreement fared), which the
+    checker works out only when asked: the decision, instruction, reasons and obligations never depend on them.
+    """
     document: dict[str, Any] = {
         "decision": share_answer.decision.value,
         "instruction": {"kind": share_answer.instruction.kind.value, "text": share_answer.instruction.text},
@@ -301,10 +305,11 @@ def answer_document(share_answer: answer.ShareAnswer) -> dict[str, Any]:
             else {"to": e.to.value, "why": e.why, "contact": e.contact}
             for e in share_answer.escalations
         ],
-        "evaluations": [_evaluation_document(e) for e in share_answer.evaluations],
     }
-    if share_answer.nearest is not None:
-        document["nearest"] = _evaluation_document(share_answer.nearest)
+    if explain:
+        document["evaluations"] = [_evaluation_document(e) for e in share_answer.evaluations]
+        if share_answer.nearest is not None:
+            document["nearest"] = _evaluation_document(share_answer.nearest)
     if share_answer.route is not None:
         document["route"] = share_answer.route
     document["agreement_fixes"] = list(share_answer.agreement_fixes)

@@ -18,7 +18,7 @@ from agreements.answer import Decision
 from agreements.validation import Problem
 from registry.access import signed_in
 from registry.api.blueprint import Blueprint
-from registry.api.checks import answer, json_response
+from registry.api.checks import EXPLAIN_QUERY, answer, json_response
 from registry.services.errors import RegistryValidationError
 from schemas.base import flatten_errors
 from schemas.question import ShareAnswerSchema, ShareQuestionSchema, answer_document
@@ -139,11 +139,13 @@ class Evaluation(MethodView):
     """AuthZEN access evaluation."""
 
     @signed_in
+    @blp.arguments(EXPLAIN_QUERY, location="query", as_kwargs=True)  # type: ignore[untyped-decorator]
     @blp.arguments(EvaluationRequestSchema)  # type: ignore[untyped-decorator]
     @blp.response(200, EvaluationResponseSchema)  # type: ignore[untyped-decorator]
-    def post(self, body: dict[str, Any]) -> Response:
+    def post(self, body: dict[str, Any], explain: bool) -> Response:
         """May the subject (discloser) share the resource (data categories, with the recipient) for the action
-        (purpose)? ``decision`` is true only when covered; ``context.answer`` is the full native answer."""
+        (purpose)? ``decision`` is true only when covered; ``context.answer`` is the native answer (``?explain=true``
+        adds how every agreement fared)."""
         try:
             question = ShareQuestionSchema().load(native_question(body))
         except ValidationError as exc:
@@ -154,5 +156,8 @@ class Evaluation(MethodView):
         except RegistryValidationError as exc:
             raise RegistryValidationError([Problem(_place(p.path), p.message) for p in exc.problems]) from exc
         return json_response(
-            {"decision": result.decision is Decision.COVERED, "context": {"answer": answer_document(result)}}
+            {
+                "decision": result.decision is Decision.COVERED,
+                "context": {"answer": answer_document(result, explain=explain)},
+            }
         )

@@ -48,6 +48,21 @@ def answer(question: ShareQuestion, path: str = "") -> ShareAnswer:
         ) from exc
 
 
+class ExplainQuerySchema(Schema):
+    """``?explain=true`` adds how every agreement fared (``evaluations``, ``nearest``) to the answer."""
+
+    class Meta:
+        unknown = RAISE
+
+    explain = fields.Boolean(
+        load_default=False,
+        metadata={
+            "description": "Add every agreement the discloser is party to and how it fared (for governance "
+            "leads and auditors; the decision and its reasons are the same either way)."
+        },
+    )
+
+
 class BatchRequestSchema(Schema):
     """Up to 100 questions, answered together from one view of the registry."""
 
@@ -65,20 +80,24 @@ class BatchResponseSchema(Schema):
     answers = fields.List(fields.Nested(ShareAnswerSchema))
 
 
+EXPLAIN_QUERY = ExplainQuerySchema()
+
+
 @blp.route("")
 class Checks(MethodView):
     """Share checks."""
 
     @signed_in
-    # An instance, not the class: webargs would otherwise build a new schema for every request.
+    # Instances, not classes: webargs would otherwise build a new schema for every request.
+    @blp.arguments(EXPLAIN_QUERY, location="query", as_kwargs=True)  # type: ignore[untyped-decorator]
     @blp.arguments(ShareQuestionSchema())  # type: ignore[untyped-decorator]
     @blp.response(200, ShareAnswerSchema)  # type: ignore[untyped-decorator]
-    def post(self, question: ShareQuestion) -> Response:
+    def post(self, question: ShareQuestion, explain: bool) -> Response:
         """Check a proposed share: covered, not covered or escalate, with reasons, obligations and routes.
 
         ``as_of`` defaults to today (UK). Terms the registry does not know are a 422 naming the field.
         """
-        return json_response(answer_document(answer(question)))
+        return json_response(answer_document(answer(question), explain=explain))
 
 
 @blp.route("/batch")
@@ -86,9 +105,12 @@ class BatchChecks(MethodView):
     """Many share checks at once."""
 
     @signed_in
+    @blp.arguments(EXPLAIN_QUERY, location="query", as_kwargs=True)  # type: ignore[untyped-decorator]
     @blp.arguments(BatchRequestSchema)  # type: ignore[untyped-decorator]
     @blp.response(200, BatchResponseSchema)  # type: ignore[untyped-decorator]
-    def post(self, body: dict[str, Any]) -> Response:
+    def post(self, body: dict[str, Any], explain: bool) -> Response:
         """Check up to 100 proposed shares; a malformed question is a 422 naming ``questions[i]`` and its field."""
-        answers = [answer_document(answer(q, f"questions[{i}]")) for i, q in enumerate(body["questions"])]
+        answers = [
+            answer_document(answer(q, f"questions[{i}]"), explain=explain) for i, q in enumerate(body["questions"])
+        ]
         return json_response({"answers": answers})

@@ -561,7 +561,7 @@ def test_lint_a_defective_agreement_exits_1_printing_its_code(standard: Session,
 
 
 def test_the_api_answers_a_check(standard: Session, auth_client: FlaskClient) -> None:
-    response = auth_client.post("/api/v1/checks", json=MASH_S47)
+    response = auth_client.post("/api/v1/checks?explain=true", json=MASH_S47)
 
     assert response.status_code == 200, response.get_data(as_text=True)
     answer = response.get_json()
@@ -577,12 +577,30 @@ def test_the_api_answers_a_check(standard: Session, auth_client: FlaskClient) ->
     for case in STANDARD_QUESTIONS[1:]:
         other = auth_client.post("/api/v1/checks", json=case.body)
         assert other.status_code == 200 and other.get_json()["decision"] == case.decision.value, case.name
-    refused = auth_client.post("/api/v1/checks", json=MARAC_REFUSAL).get_json()
+    refused = auth_client.post("/api/v1/checks?explain=1", json=MARAC_REFUSAL).get_json()
     evaluated = {e["agreement_id"]: e for e in refused["evaluations"]}
     assert set(evaluated) == {MASH, MARAC, MAPPA, ADULTS}  # the hospital is party to all four
     assert not any(e["covers"] for e in evaluated.values())
     assert refused["nearest"]["agreement_id"] == MARAC and not refused["nearest"]["covers"]
     assert "CAPACITOUS_REFUSAL_RESPECTED" in {r["code"] for r in refused["nearest"]["failures"]}
+
+
+def test_without_explain_the_answer_is_the_same_less_how_each_agreement_fared(
+    standard: Session, auth_client: FlaskClient
+) -> None:
+    for case in STANDARD_QUESTIONS:
+        lean = auth_client.post("/api/v1/checks", json=case.body)
+        full = auth_client.post("/api/v1/checks?explain=true", json=case.body).get_json()
+        assert lean.status_code == 200, case.name
+        assert "evaluations" not in lean.get_json() and "nearest" not in lean.get_json(), case.name
+        assert full["evaluations"], case.name
+        assert lean.get_json() == {k: v for k, v in full.items() if k not in {"evaluations", "nearest"}}, case.name
+    batch = auth_client.post("/api/v1/checks/batch", json={"questions": [MASH_S47, MARAC_REFUSAL]}).get_json()
+    assert [set(a) & {"evaluations", "nearest"} for a in batch["answers"]] == [set(), set()]
+    explained = auth_client.post("/api/v1/checks/batch?explain=true", json={"questions": [MASH_S47]}).get_json()
+    assert explained["answers"][0]["evaluations"]
+    wrong = auth_client.post("/api/v1/checks?explain=perhaps", json=MASH_S47)
+    assert wrong.status_code == 422 and "explain" in wrong.get_data(as_text=True)
 
 
 def test_the_api_rejects_unknown_fields_and_names_unknown_terms(session: Session, auth_client: FlaskClient) -> None:
