@@ -28,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.x509.oid import NameOID
 from pyhanko.keys import load_certs_from_pemder_data
 from pyhanko.pdf_utils import generic, writer
+from pyhanko.pdf_utils.embed import EmbeddedFileObject, FileSpec
 from pyhanko.pdf_utils.generic import pdf_name
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -450,9 +451,11 @@ def test_load_signing_identity_refuses_certificates_that_cannot_sign_today(tmp_p
         "nonRepudiation": make_key_and_certificate("No commitment", non_repudiation=False),
     }
     for expected, (key, certificate) in cases.items():
+        key_path = write_pem(tmp_path / f"{expected}.key.pem", key)
         cert_path = write_cert(tmp_path / f"{expected}.cert.pem", certificate)
-        message = _error(lambda k=key, c=cert_path: load_signing_identity(write_pem(tmp_path / "k.pem", k), c))
-        assert expected in message and str(cert_path) in message
+        with pytest.raises(SigningError) as caught:
+            load_signing_identity(key_path, cert_path)
+        assert expected in str(caught.value) and str(cert_path) in str(caught.value)
 
 
 # --------------------------------------------------------------------------------------------------------------------
@@ -609,6 +612,83 @@ def test_a_signed_pdf_without_registry_facts(pdf: bytes, identity: SigningIdenti
     assert result.intact and result.trusted and result.covers_whole_file
     assert result.facts is None and not result.valid
     assert result.problems == (signing.NO_FACTS,)
+
+
+def sign_with_names_tree(pdf: bytes, identity: SigningIdentity, build: Callable[..., generic.PdfObject]) -> bytes:
+    """Sign ``pdf`` with the registry's key after giving it the embedded-files name tree ``build(writer)`` makes."""
+    w = IncrementalPdfFileWriter(BytesIO(pdf))
+    names = generic.DictionaryObject({pdf_name("/EmbeddedFiles"): build(w)})
+    w.root[pdf_name("/Names")] = w.add_object(names)
+    w.update_root()
+    meta = signers.PdfSignatureMetadata(field_name=SIGNATURE_FIELD, subfilter=SigSeedSubFilter.PADES)
+    return bytes(signers.PdfSigner(meta, signer=identity.signer).sign_pdf(w, bytes_reserved=8192).getvalue())
+
+
+def attachment(w: IncrementalPdfFileWriter, data: bytes) -> generic.IndirectObject:
+    stream = EmbeddedFileObject.from_file_data(w, data=data, compress=False)
+    return w.add_object(FileSpec(file_spec_string=FACTS_FILE_NAME, embedded_data=stream).as_pdf_object())
+
+
+def name_array(*pairs: tuple[str, generic.PdfObject]) -> generic.ArrayObject:
+    return generic.ArrayObject([item for key, value in pairs for item in (generic.TextStringObject(key), value)])
+
+
+def test_facts_in_a_nested_name_tree_are_found(pdf: bytes, identity: SigningIdentity) -> None:
+    def build(w: IncrementalPdfFileWriter) -> generic.PdfObject:
+        other = attachment(w, b"unrelated")
+        leaf = generic.DictionaryObject(
+            {
+                pdf_name("/Names"): name_array(
+                    ("aaa.txt", other), (FACTS_FILE_NAME, attachment(w, FACTS.to_json().encode()))
+                )
+            }
+        )
+        middle = generic.DictionaryObject({pdf_name("/Kids"): generic.ArrayObject([w.add_object(leaf)])})
+        return w.add_object(generic.DictionaryObject({pdf_name("/Kids"): generic.ArrayObject([w.add_object(middle)])}))
+
+    result = verify_document(sign_with_names_tree(pdf, identity, build), [identity.certificate])
+    assert result.valid, result.problems
+    assert result.facts == FACTS
+
+
+def test_unreadable_facts_are_a_problem_not_a_crash(pdf: bytes, identity: SigningIdentity) -> None:
+    def looping(w: IncrementalPdfFileWriter) -> generic.PdfObject:
+        node = generic.DictionaryObject()
+        ref = w.add_object(node)
+        node[pdf_name("/Kids")] = generic.ArrayObject([ref, ref])  # a tree that contains itself, twice
+        return ref
+
+    def not_json(w: IncrementalPdfFileWriter) -> generic.PdfObject:
+        return generic.DictionaryObject(
+            {pdf_name("/Names"): name_array((FACTS_FILE_NAME, attachment(w, b"{not json")))}
+        )
+
+    def twice(w: IncrementalPdfFileWriter) -> generic.PdfObject:
+        data = FACTS.to_json().encode()
+        return generic.DictionaryObject(
+            {
+                pdf_name("/Names"): name_array(
+                    (FACTS_FILE_NAME, attachment(w, data)), (FACTS_FILE_NAME, attachment(w, data))
+                )
+            }
+        )
+
+    def not_a_stream(w: IncrementalPdfFileWriter) -> generic.PdfObject:
+        spec = generic.DictionaryObject(
+            {pdf_name("/EF"): generic.DictionaryObject({pdf_name("/F"): generic.NumberObject(7)})}
+        )
+        return generic.DictionaryObject({pdf_name("/Names"): name_array((FACTS_FILE_NAME, w.add_object(spec)))})
+
+    for build in (looping, not_json, twice, not_a_stream):
+        result = verify_document(sign_with_names_tree(pdf, identity, build), [identity.certificate])
+        assert result.intact and result.trusted and result.covers_whole_file, build.__name__
+        assert result.facts is None and not result.valid, build.__name__
+        assert result.problems == (signing.BAD_FACTS,), build.__name__
+
+
+def test_trusted_must_be_certificates(signed: bytes, identity: SigningIdentity) -> None:
+    with pytest.raises(TypeError, match="asn1crypto"):
+        verify_document(signed, [identity.certificate_pem()])
 
 
 def test_an_unsigned_pdf(pdf: bytes, identity: SigningIdentity) -> None:
