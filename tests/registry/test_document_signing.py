@@ -106,10 +106,15 @@ def make_key_and_certificate(
     non_repudiation: bool = True,
     not_before: datetime | None = None,
     not_after: datetime | None = None,
+    curve: ec.EllipticCurve | None = None,
+    organisation: str | None = None,
 ) -> tuple[ec.EllipticCurvePrivateKey, x509.Certificate]:
-    """An EC P-256 key and a certificate for it, self-signed or issued by ``issuer``."""
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, common_name)])
+    """An EC key (P-256 unless ``curve``) and a certificate for it, self-signed or issued by ``issuer``."""
+    key = ec.generate_private_key(curve or ec.SECP256R1())
+    attributes = [x509.NameAttribute(NameOID.COMMON_NAME, common_name)]
+    if organisation is not None:
+        attributes.append(x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation))
+    name = x509.Name(attributes)
     issuer_key, issuer_name = (key, name) if issuer is None else (issuer[0], issuer[1].subject)
     now = datetime.now(UTC)
     builder = (
@@ -393,6 +398,23 @@ def test_an_rsa_key_with_a_chain_of_long_names_fits_the_reserved_space(tmp_path:
     result = verify_document(signed, [asn1(root)])
     assert result.valid, result.problems
     assert result.signer is not None and result.signer.startswith("ISA Registry document signing — leaf")
+
+
+def test_an_ec_p384_key_with_a_long_name_fits_the_reserved_space(tmp_path: Path) -> None:
+    key, certificate = make_key_and_certificate(
+        "ISA Registry signing service — West Yorkshire Safeguarding",
+        curve=ec.SECP384R1(),
+        organisation="West Yorkshire Safeguarding Children Partnership and Board",
+        ca=True,
+    )
+    identity = load_signing_identity(write_pem(tmp_path / "k.pem", key), write_cert(tmp_path / "c.pem", certificate))
+    for _ in range(5):  # ECDSA signatures vary in length by a byte or two
+        result = verify_document(sign_document(make_pdf(1), FACTS, identity), [identity.certificate])
+        assert result.valid, result.problems
+        assert result.signer == (
+            "ISA Registry signing service — West Yorkshire Safeguarding, "
+            "West Yorkshire Safeguarding Children Partnership and Board"
+        )
 
 
 def _error(call: Callable[[], object]) -> str:
