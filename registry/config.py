@@ -132,7 +132,23 @@ def signing_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]
         "SIGNING_CHAIN_PATHS": chain,
         # Development only: the self-signed key and certificate made (once) when no pair is configured.
         "SIGNING_DEV_DIR": data_dir(env) / "signing",
+        "PUBLIC_URL": public_url(env),
     }
+
+
+def public_url(environ: Mapping[str, str] | None = None) -> str | None:
+    """Where people and programs reach the registry (``REGISTRY_PUBLIC_URL``), ending in '/'; None when unset.
+
+    Exports name the registry's records by IRIs under it (the ODRL export's agreements and organisations),
+    so they stay the same whichever instance or host name served them.
+    """
+    env = os.environ if environ is None else environ
+    raw = (env.get("REGISTRY_PUBLIC_URL") or "").strip()
+    if not raw:
+        return None
+    if not raw.startswith(("https://", "http://")) or not raw.split("://", 1)[1].strip("/"):
+        raise ConfigError("REGISTRY_PUBLIC_URL must be an absolute http(s) URL, such as https://isa.example.org/")
+    return raw if raw.endswith("/") else raw + "/"
 
 
 def require_signing_configured(config: Mapping[str, Any]) -> None:

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import threading
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urljoin
 
-from flask import Flask, Response, current_app, request
+from flask import Flask, Response, current_app, has_request_context, request
 from flask.views import MethodView
 from marshmallow import Schema, fields
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
@@ -118,10 +119,19 @@ def grace_months() -> int | None:
     return value
 
 
+# Where `make run` serves the registry: the root of a command's ODRL IRIs when REGISTRY_PUBLIC_URL is not set.
+LOCAL_URL = "http://127.0.0.1:8000/"
+
+
 def odrl_base_iri() -> str:
-    """Where the ODRL export's own IRIs (agreements, parties, flows) are rooted."""
-    configured: str | None = current_app.config.get("ODRL_BASE_IRI")
-    return configured or request.host_url
+    """Where the registry serves agreements (the ODRL export's IRIs are rooted there), ending in '/'.
+
+    ``REGISTRY_PUBLIC_URL`` when set, so every instance names a record alike; else the URL the request came
+    to, or (a command, with no request) the local address ``make run`` serves.
+    """
+    configured: str | None = current_app.config.get("PUBLIC_URL")
+    root = configured or (request.host_url if has_request_context() else LOCAL_URL)
+    return urljoin(root, "api/v1/agreements/")
 
 
 # ----------------------------------------------------------------------------------------------------------------

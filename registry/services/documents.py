@@ -332,7 +332,13 @@ def signed_agreement_pdf(
         raise RegistryConflictError(
             f"{agreement_id} revision {head.revision} is {head.status.replace('_', ' ')}, not active: it is not "
             "signed by every party, so there is no signed PDF of it; download the unsigned PDF (document.pdf) instead",
-            [Problem("revision", f"revision {head.revision} is {head.status}; only an active revision is signed")],
+            [
+                Problem(
+                    "revision",
+                    f"revision {head.revision} is {head.status.replace('_', ' ')}, not active: only a revision signed "
+                    "by every party is issued as a signed PDF (the unsigned one is document.pdf)",
+                )
+            ],
         )
     signer = identity if isinstance(identity, signing.SigningIdentity) else identity()
     key = document_key(
