@@ -44,5 +44,13 @@ bench-load: $(STAMP) ## Time and peak memory to load 20,000 organisations and 1,
 bench-http: $(STAMP) ## POST /api/v1/checks under gunicorn vs a bare Flask endpoint (uses wrk if installed: apt-get install wrk)
 	$(BIN)/python -m bench.http
 
+.PHONY: bench-documents
+bench-documents: $(STAMP) ## Time to render and sign the standard MASH agreement (cold, warm) and a cached download
+	$(BIN)/python -m bench.documents
+
+.PHONY: pictures
+pictures: $(STAMP) ## Draw the signed MASH PDF's cover and signature page into docs/images (needs pdftoppm: poppler-utils)
+	$(BIN)/python -m bench.pictures
+
 clean: ## Remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
