@@ -187,8 +187,8 @@ class DocumentRow(SQLModel, table=True):
     """A rendered document (PDF, signed PDF, diff PDF), kept so every instance serves it without rendering again.
 
     ``key`` is the SHA-256 of everything the bytes depend on (kind, agreement, revision, the revision's
-    fingerprint, the template version and, for a signed PDF, the signing certificate), so a row is never
-    stale: anything that changes the document changes the key. In the database rather than a local
+    fingerprint, the template version, the parties' organisation records, the vocabulary and, for a signed
+    PDF, the signing certificate), so a row is never stale: anything that changes the document changes the key. In the database rather than a local
     folder, so every instance behind the load balancer reads what one of them rendered.
     """
 

@@ -28,8 +28,9 @@ from sqlmodel import Session, col, select
 
 from agreements.model import Agreement, AgreementRevision, AgreementStatus, Organisation
 from agreements.validation import Problem
+from agreements.vocabulary import Vocabulary
 from registry.mapping import row_to_organisation, row_to_revision
-from registry.models import AgreementRevisionRow, AgreementRow, DocumentRow, OrganisationRow
+from registry.models import AgreementPartyRow, AgreementRevisionRow, AgreementRow, DocumentRow, OrganisationRow
 from registry.services.common import current_vocabulary, utcnow
 from registry.services.errors import RegistryConflictError, RegistryError, RegistryNotFoundError
 from registry.services.history import diff_documents
@@ -184,6 +185,35 @@ def _head(session: Session, agreement_id: str, revision: int | None) -> _Head:
     return _Head(agreement_id, found[0], found[1], found[2], found[3], current)
 
 
+def _context(session: Session, agreement_id: str, revisions: tuple[int, ...]) -> tuple[str, str]:
+    """Digests of what a document prints besides the revision: the parties' organisation records and the vocabulary.
+
+    An organisation renamed, or a vocabulary label reworded, changes the document without changing the
+    revision, so both are part of the cache key (the owner and the ends of flows are always parties).
+    """
+    rows = session.execute(
+        sa_select(col(OrganisationRow.id), col(OrganisationRow.record))
+        .join(AgreementPartyRow, col(AgreementPartyRow.organisation_id) == col(OrganisationRow.id))
+        .where(col(AgreementPartyRow.agreement_id) == agreement_id, col(AgreementPartyRow.revision).in_(revisions))
+    ).all()
+    records = sorted({(row[0], json.dumps(row[1], sort_keys=True)) for row in rows})
+    organisations = hashlib.sha256(json.dumps(records).encode("utf-8")).hexdigest()
+    return f"organisations:{organisations}", f"vocabulary:{_vocabulary_digest()}"
+
+
+_VOCABULARY_DIGEST: list[tuple[Vocabulary, str]] = []
+
+
+def _vocabulary_digest() -> str:
+    """A digest of the vocabulary documents are rendered with, worked out once per vocabulary object."""
+    vocabulary = current_vocabulary()
+    if _VOCABULARY_DIGEST and _VOCABULARY_DIGEST[0][0] is vocabulary:
+        return _VOCABULARY_DIGEST[0][1]
+    digest = hashlib.sha256(repr(vocabulary).encode("utf-8")).hexdigest()
+    _VOCABULARY_DIGEST[:] = [(vocabulary, digest)]
+    return digest
+
+
 def _stored(session: Session, head: _Head) -> _Stored:
     row = session.get(AgreementRevisionRow, (head.agreement_id, head.revision))
     assert row is not None  # _head found it
@@ -285,7 +315,8 @@ def agreement_html(
         vocabulary=current_vocabulary(),
         signing_note=signing_note,
     )
-    key = document_key("html", agreement_id, (head.revision,), (head.content_hash, render.TEMPLATE_VERSION))
+    parts = (head.content_hash, render.TEMPLATE_VERSION, *_context(session, agreement_id, (head.revision,)))
+    key = document_key("html", agreement_id, (head.revision,), parts)
     return Document(
         html.encode("utf-8"), HTML, _filename(agreement_id, head.version, head.revision, ".html"), False, key
     )
@@ -296,7 +327,8 @@ def agreement_pdf(*, session: Session, agreement_id: str, revision: int | None =
     from registry.documents import render
 
     head = _head(session, agreement_id, revision)
-    key = document_key("pdf", agreement_id, (head.revision,), (head.content_hash, render.TEMPLATE_VERSION))
+    parts = (head.content_hash, render.TEMPLATE_VERSION, *_context(session, agreement_id, (head.revision,)))
+    key = document_key("pdf", agreement_id, (head.revision,), parts)
     filename = _filename(agreement_id, head.version, head.revision, ".pdf")
     cached = _cached(session, key)
     if cached is not None:
@@ -341,12 +373,9 @@ def signed_agreement_pdf(
             ],
         )
     signer = identity if isinstance(identity, signing.SigningIdentity) else identity()
-    key = document_key(
-        "signed_pdf",
-        agreement_id,
-        (head.revision,),
-        (head.content_hash, render.TEMPLATE_VERSION, signer.certificate_fingerprint()),
-    )
+    context = _context(session, agreement_id, (head.revision,))
+    parts = (head.content_hash, render.TEMPLATE_VERSION, *context, signer.certificate_fingerprint())
+    key = document_key("signed_pdf", agreement_id, (head.revision,), parts)
     filename = _filename(agreement_id, head.version, head.revision, "-signed.pdf")
     cached = _cached(session, key)
     if cached is not None:
@@ -374,7 +403,8 @@ def _diff_parts(
     from registry.documents import render
 
     name = f"{_filename_part(agreement_id)}-r{before.revision}-to-r{after.revision}-changes"
-    key_parts = (before.content_hash, after.content_hash, render.TEMPLATE_VERSION)
+    context = _context(session, agreement_id, (before.revision, after.revision))
+    key_parts = (before.content_hash, after.content_hash, render.TEMPLATE_VERSION, *context)
     return before, after, name, document_key("diff", agreement_id, (before.revision, after.revision), key_parts)
 
 
@@ -440,7 +470,8 @@ def odrl_document(*, session: Session, agreement_id: str, revision: int | None =
     head = _head(session, agreement_id, revision)
     exported = odrl_export(session=session, agreement_id=agreement_id, revision=head.revision, base_iri=base_iri)
     content = json.dumps(exported, indent=2, ensure_ascii=False).encode("utf-8")
-    key = document_key("odrl", agreement_id, (head.revision,), (head.content_hash, base_iri))
+    parts = (head.content_hash, base_iri, *_context(session, agreement_id, (head.revision,)))
+    key = document_key("odrl", agreement_id, (head.revision,), parts)
     return Document(content, JSON_LD, _filename(agreement_id, head.version, head.revision, ".jsonld"), False, key)
 
 

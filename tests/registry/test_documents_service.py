@@ -25,7 +25,8 @@ from registry.db import make_engine
 from registry.documents import render
 from registry.documents.facts import DocumentFacts, document_facts
 from registry.documents.signing import SigningIdentity, development_identity
-from registry.models import AgreementRevisionRow, DocumentRow
+from registry.mapping import row_to_organisation
+from registry.models import AgreementRevisionRow, DocumentRow, OrganisationRow
 from registry.services import documents
 from registry.services.accounts import Role
 from registry.services.agreements import describe_agreement, get_agreement
@@ -41,6 +42,7 @@ from registry.services.documents import (
 )
 from registry.services.editing import amend_agreement
 from registry.services.errors import RegistryConflictError, RegistryNotFoundError
+from registry.services.organisations import save_organisation
 from registry.services.standard import load_standard_agreements
 from tests.conftest import MakeAccount
 
@@ -371,6 +373,19 @@ def test_a_new_revision_or_template_is_a_new_document(
     assert [facts.revision for facts in renders] == [1, 2, 1]
 
 
+def test_a_changed_vocabulary_is_a_new_document(
+    standard: Session, renders: list[DocumentFacts], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Labels and citations come from the vocabulary: a reworded one is rendered afresh, not served stale."""
+    agreement_pdf(session=standard, agreement_id=MASH)
+    reworded = dataclasses.replace(documents.current_vocabulary(), version="reworded")
+    monkeypatch.setattr(documents, "current_vocabulary", lambda: reworded)
+
+    assert not agreement_pdf(session=standard, agreement_id=MASH).cached
+    assert agreement_pdf(session=standard, agreement_id=MASH).cached
+    assert len(renders) == 2
+
+
 def test_signed_pdfs_are_cached_per_signing_certificate(
     standard: Session, renders: list[DocumentFacts], identity: SigningIdentity, stranger: SigningIdentity
 ) -> None:
@@ -390,16 +405,21 @@ def test_two_instances_storing_the_same_document_at_once_both_serve_one_copy(
     standard: Session, engine: Engine, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Another instance stores the same PDF while this one renders: no error, and the stored copy is served."""
-    row = standard.get(AgreementRevisionRow, (MASH, 1))
-    assert row is not None
-    key = document_key("pdf", MASH, (1,), (row.content_hash, render.TEMPLATE_VERSION))
+    looked_up: list[str] = []
+    lookup = documents._cached
+
+    def recording_lookup(session: Session, key: str) -> bytes | None:
+        looked_up.append(key)
+        return lookup(session, key)
+
     theirs = b"%PDF-1.7 the other instance's copy"
 
     def render_while_another_instance_stores(html: str, *, facts: DocumentFacts) -> bytes:
+        # The other instance missed the cache too and finishes first, under the key this one looked up.
         with Session(engine) as other_instance:
             other_instance.add(
                 DocumentRow(
-                    key=key,
+                    key=looked_up[-1],
                     agreement_id=MASH,
                     revision=1,
                     kind="pdf",
@@ -412,6 +432,7 @@ def test_two_instances_storing_the_same_document_at_once_both_serve_one_copy(
             other_instance.commit()
         return tiny_pdf(facts)
 
+    monkeypatch.setattr(documents, "_cached", recording_lookup)
     monkeypatch.setattr(render, "html_to_pdf", render_while_another_instance_stores)
 
     served = agreement_pdf(session=standard, agreement_id=MASH)
@@ -419,6 +440,21 @@ def test_two_instances_storing_the_same_document_at_once_both_serve_one_copy(
     assert served.content == theirs and not served.cached
     assert agreement_pdf(session=standard, agreement_id=MASH).content == theirs
     assert len(standard.exec(select(DocumentRow)).all()) == 1
+
+
+def test_a_renamed_party_is_a_new_document(standard: Session, renders: list[DocumentFacts]) -> None:
+    """The document prints each party's name from its organisation record: a rename is not served stale."""
+    first = agreement_pdf(session=standard, agreement_id=MASH)
+    row = standard.get(OrganisationRow, "northshire-police")
+    assert row is not None
+    renamed = dataclasses.replace(row_to_organisation(row), name="Northshire Constabulary")
+    save_organisation(session=standard, organisation=renamed, actor="test")
+
+    second = agreement_pdf(session=standard, agreement_id=MASH)
+
+    assert not second.cached and second.etag != first.etag
+    assert "Northshire Constabulary" in {s.organisation_name for s in renders[-1].sign_offs}
+    assert agreement_pdf(session=standard, agreement_id=MASH).cached
 
 
 def test_diffs_name_what_changed_and_diff_pdfs_are_cached(
