@@ -169,6 +169,10 @@ DOWNLOAD_HEADERS = {
     },
     "ETag": {"description": "Changes whenever the document's content would", "schema": {"type": "string"}},
     "Cache-Control": {"description": "private: no shared cache keeps an agreement", "schema": {"type": "string"}},
+    "X-Document-Cache": {
+        "description": "hit: served from the registry's document cache; miss: rendered for this request",
+        "schema": {"type": "string", "enum": ["hit", "miss"]},
+    },
 }
 NOT_MODIFIED = {"304": {"description": "Not modified: the document matches If-None-Match"}}
 

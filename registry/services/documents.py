@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import TYPE_CHECKING, Any, Literal
 
+from sqlalchemy import Text, cast
 from sqlalchemy import select as sa_select
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
@@ -192,11 +193,12 @@ def _context(session: Session, agreement_id: str, revisions: tuple[int, ...]) ->
     revision, so both are part of the cache key (the owner and the ends of flows are always parties).
     """
     rows = session.execute(
-        sa_select(col(OrganisationRow.id), col(OrganisationRow.record))
+        # The record as the database stores its text: hashing that needs no JSON parsing (this is on every download).
+        sa_select(col(OrganisationRow.id), cast(col(OrganisationRow.record), Text))
         .join(AgreementPartyRow, col(AgreementPartyRow.organisation_id) == col(OrganisationRow.id))
         .where(col(AgreementPartyRow.agreement_id) == agreement_id, col(AgreementPartyRow.revision).in_(revisions))
     ).all()
-    records = sorted({(row[0], json.dumps(row[1], sort_keys=True)) for row in rows})
+    records = sorted({(row[0], row[1]) for row in rows})
     organisations = hashlib.sha256(json.dumps(records).encode("utf-8")).hexdigest()
     return f"organisations:{organisations}", f"vocabulary:{_vocabulary_digest()}"
 
