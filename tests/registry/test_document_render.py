@@ -467,7 +467,17 @@ def test_the_signature_page_starts_a_page_after_the_contents(pdfs: dict[str, Ren
     assert f"{render.section('signatures')} {number}" in contents
 
 
-def test_a_page_without_the_signature_page_is_reported() -> None:
+def test_html_without_a_title_takes_its_pdf_title_from_the_facts() -> None:
+    facts = DocumentFacts("ISA-1", "An agreement", "1.0", 3, "draft", "ab" * 32)
+
+    reader = pypdf.PdfReader(BytesIO(render.html_to_pdf("<p>Only a paragraph</p>", facts=facts)))
+
+    assert reader.metadata is not None
+    assert reader.metadata.title == "An agreement"
+    assert "revision 3" in (reader.metadata.subject or "") and "ab" * 32 in (reader.metadata.subject or "")
+
+
+def test_a_pdf_without_a_signature_page_is_reported() -> None:
     with pytest.raises(ValueError, match="no signature page"):
         render.signature_page_number(_blank_pdf())
 
