@@ -27,6 +27,7 @@ from agreements.model import (
     AgreementStatus,
     ArticleEntry,
     ConsentDefault,
+    ConsentOverrideGround,
     DataOnTermination,
     Endpoint,
     OnwardDisclosure,
@@ -75,6 +76,21 @@ CONSENT_DEFAULTS = {
     ConsentDefault.SEEK_WHERE_SAFE: "Consent is sought where it is safe to do so; it is not the lawful basis",
     ConsentDefault.NOT_USED: "Consent is not sought or relied on for sharing",
 }
+OVERRIDE_GROUNDS = {
+    ConsentOverrideGround.SIGNIFICANT_HARM_TO_CHILD: "Significant harm to a child, suffered or likely",
+    ConsentOverrideGround.RISK_OF_HARM_TO_CHILD: "Risk of harm to a child",
+    ConsentOverrideGround.ADULT_AT_RISK: "An adult at risk",
+    ConsentOverrideGround.RISK_TO_OTHERS: "Risk of harm to others",
+    ConsentOverrideGround.RISK_TO_LIFE: "Risk to life",
+    ConsentOverrideGround.SERIOUS_CRIME: "Serious crime",
+    ConsentOverrideGround.PREJUDICE_ENQUIRY: "Seeking consent would prejudice an enquiry",
+    ConsentOverrideGround.INCREASES_RISK: "Seeking consent would increase the risk",
+    ConsentOverrideGround.LACKS_CAPACITY: "The person lacks capacity to consent",
+    ConsentOverrideGround.STATUTORY_DUTY: "A statutory duty to share",
+    ConsentOverrideGround.HIGH_RISK_DOMESTIC_ABUSE: "High-risk domestic abuse",
+    ConsentOverrideGround.COERCION_OR_UNDUE_INFLUENCE: "Coercion or undue influence",
+    ConsentOverrideGround.NO_TIME: "No time to seek consent",
+}
 ONWARD_DISCLOSURE = {
     OnwardDisclosure.PROHIBITED: "Prohibited",
     OnwardDisclosure.NEEDS_ORIGINATOR_CONSENT: "Only with the agreement of the party that provided the information",
@@ -85,6 +101,8 @@ DATA_ON_TERMINATION = {
     DataOnTermination.RETURN: "Returned to the party that provided it",
     DataOnTermination.DESTROY: "Destroyed",
 }
+# Words an enum value spells in lower case that people write in capitals (``mash_manager`` → ``MASH manager``).
+_ACRONYMS = {"mash": "MASH", "marac": "MARAC", "mappa": "MAPPA", "dpo": "DPO", "siro": "SIRO"}
 # Section ids and headings in document order: the contents list and the tests read this one list.
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("purposes", "Purpose and benefits"),
@@ -197,6 +215,7 @@ def words(value: Enum | str | None) -> str:
     if value is None:
         return ""
     text = str(value.value if isinstance(value, Enum) else value).replace("_", " ").replace("-", " ")
+    text = " ".join(_ACRONYMS.get(word, word) for word in text.split(" "))
     return text[:1].upper() + text[1:]
 
 
@@ -258,6 +277,7 @@ def _env() -> Environment:
             KIND_LABELS=KIND_LABELS,
             CONSENT_DEFAULTS=CONSENT_DEFAULTS,
             ONWARD_DISCLOSURE=ONWARD_DISCLOSURE,
+            OVERRIDE_GROUNDS=OVERRIDE_GROUNDS,
             DATA_ON_TERMINATION=DATA_ON_TERMINATION,
             SECTIONS=SECTIONS,
             section=section,

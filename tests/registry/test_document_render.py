@@ -195,6 +195,39 @@ def test_each_party_is_listed_with_the_entries_it_relies_on(library: Library, vo
     assert expected and f"<td>{', '.join(expected)}</td>" in row
 
 
+def section_html(html: str, key: str) -> str:
+    """The HTML of one numbered section, up to the next section's heading."""
+    keys = [k for k, _ in render.SECTIONS]
+    after = html.partition(f'<h2 id="{key}">')[2]
+    following = keys.index(key) + 1
+    return after.partition(f'id="{keys[following]}"')[0] if following < len(keys) else after
+
+
+@pytest.mark.parametrize("agreement_id", STANDARD)
+def test_consent_and_restrictions_say_when_sharing_goes_ahead_and_what_limits_it(
+    agreement_id: str, library: Library, vocabulary: Vocabulary
+) -> None:
+    agreements, organisations = library
+    agreement = agreements[agreement_id]
+
+    html = render_html(agreement, organisations, vocabulary)
+
+    consent = section_html(html, "consent")
+    for ground in agreement.consent_model.override_grounds:
+        assert str(escape(render.OVERRIDE_GROUNDS[ground])) in consent
+    for not_told in agreement.consent_model.not_told:
+        assert str(escape(vocabulary.data_subject_types[not_told.subject_type].label)) in consent
+        if not_told.exemption:
+            assert str(escape(vocabulary.schedule2_exemptions[not_told.exemption].citation)) in consent
+    restrictions = section_html(html, "restrictions")
+    for purpose in agreement.restrictions.prohibited_purposes:
+        assert str(escape(vocabulary.purposes[purpose].label)) in restrictions
+    for decision in agreement.restrictions.reserved_decisions:
+        assert str(escape(decision.decided_by)) in restrictions
+    if agreement.restrictions.except_where_required_by_law:
+        assert "DPA 2018 Schedule 2 paragraph 5" in restrictions
+
+
 def test_the_signature_page_shows_who_signed_and_who_has_not(library: Library, vocabulary: Vocabulary) -> None:
     agreements, organisations = library
     agreement = agreements[MASH]
@@ -318,6 +351,8 @@ def test_json_values_read_as_words() -> None:
     assert render.readable(["identity", "health"]) == "identity, health"
     assert render.readable([]) == "(none)"
     assert render.readable({"b": 1, "a": [{"x": "é"}]}).startswith('{\n  "a": [')
+    assert render.words("mash_manager") == "MASH manager"
+    assert render.words(AgreementStatus.AWAITING_SIGNATURES) == "Awaiting signatures"
     assert render.section_of("flows[F1].purposes") == "Flows"
     assert render.section_of("title") == "Agreement details"
 
