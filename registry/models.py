@@ -188,8 +188,9 @@ class DocumentRow(SQLModel, table=True):
 
     ``key`` is the SHA-256 of everything the bytes depend on (kind, agreement, revision, the revision's
     fingerprint, the template version, the parties' organisation records, the vocabulary and, for a signed
-    PDF, the signing certificate), so a row is never stale: anything that changes the document changes the key. In the database rather than a local
-    folder, so every instance behind the load balancer reads what one of them rendered.
+    PDF, the signing certificate), so a row is never stale: anything that changes the document changes the
+    key. In the database rather than a local folder, so every instance behind the load balancer reads what
+    one of them rendered.
     """
 
     __tablename__ = "document"
