@@ -15,7 +15,7 @@ from flask.views import MethodView
 from marshmallow import Schema, fields
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
-from registry.access import signed_in
+from registry.access import public, signed_in
 from registry.api.blueprint import Blueprint
 from registry.api.schemas import DiffQuerySchema, RevisionQuerySchema
 from registry.config import ConfigError, require_signing_configured
@@ -50,6 +50,7 @@ verifications = Blueprint(
 
 # A PDF to verify comes as itself; generic binary is accepted too (what many HTTP clients send for a file).
 PDF_BODY_TYPES = (PDF, "application/octet-stream")
+PEM = "application/x-pem-file"
 _IDENTITY = "registry.signing_identity"
 _IDENTITY_LOCK = threading.Lock()
 
@@ -368,3 +369,21 @@ class Verifications(MethodView):
         if not pdf:
             raise BadRequest("The body is empty: send the PDF to check.")
         return verify_upload(pdf)
+
+
+@verifications.route("/certificate")
+class SigningCertificate(MethodView):
+    """The registry's signing certificate."""
+
+    @public
+    @verifications.doc(security=[])  # type: ignore[untyped-decorator]
+    @verifications.response(200, schema=BINARY, content_type=PEM)  # type: ignore[untyped-decorator]
+    def get(self) -> Response:
+        """The certificate the registry signs agreement PDFs with (PEM), for anyone — a partner outside the
+        registry, a court — to trust in their own PDF reader. A certificate is public; its private key never leaves
+        the registry."""
+        identity = signing_identity()
+        response = Response(identity.certificate_pem(), content_type=PEM)
+        response.headers["Content-Disposition"] = 'attachment; filename="isa-registry-signing-certificate.pem"'
+        response.headers["X-Certificate-SHA256"] = identity.certificate_fingerprint()
+        return response

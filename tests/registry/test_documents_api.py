@@ -193,6 +193,29 @@ def test_a_signed_pdf_from_the_api_verifies_through_the_api(
     assert altered["valid"] is False and altered["summary"].startswith("Not")
 
 
+def test_anyone_can_fetch_the_signing_certificate_and_it_validates_a_signed_pdf(
+    app: Flask, standard: Session, auditor: FlaskClient, renders: list[DocumentFacts], identity: SigningIdentity
+) -> None:
+    from pyhanko.keys import load_certs_from_pemder_data
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    anonymous = app.test_client()
+    answer = anonymous.get("/api/v1/verifications/certificate")
+
+    assert answer.status_code == 200 and answer.mimetype == "application/x-pem-file"
+    assert answer.data.startswith(b"-----BEGIN CERTIFICATE-----") and b"PRIVATE KEY" not in answer.data
+    assert answer.headers["X-Certificate-SHA256"] == identity.certificate_fingerprint()
+    (certificate,) = load_certs_from_pemder_data(answer.data)
+    # What a partner outside the registry does with it: trust it in their own validator, and check a signed PDF.
+    signed = auditor.get(f"{BASE}/signed.pdf").data
+    status = validate_pdf_signature(
+        PdfFileReader(BytesIO(signed)).embedded_signatures[0], ValidationContext(trust_roots=[certificate])
+    )
+    assert status.intact and status.trusted and status.bottom_line
+
+
 def test_verify_reports_a_superseded_revision_as_superseded(
     standard: Session,
     auditor: FlaskClient,
