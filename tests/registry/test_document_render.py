@@ -497,8 +497,8 @@ def test_the_signature_page_starts_a_page_after_the_contents(pdfs: dict[str, Ren
     assert render.SIGNATURE_MARKER in rendered.page(number)
     assert render.SIGNATURE_MARKER not in rendered.page(number - 1)
     assert rendered.facts.sign_offs[0].organisation_name in rendered.page(number)
-    # The contents list gives the page the signature page starts on (after a leader of dots).
-    contents = " ".join(re.sub(r"\.{3,}", " ", rendered.page(1)).split())
+    # The contents list gives the page the signature page starts on (after a leader of dots, spaced or not).
+    contents = " ".join(re.sub(r"(?:\.\s*){3,}", " ", rendered.page(1)).split())
     assert f"{render.section('signatures')} {number}" in contents
 
 
