@@ -10,6 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import json
+import logging
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -20,7 +21,15 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import (
+    BytecodeCache,
+    Environment,
+    FileSystemBytecodeCache,
+    FileSystemLoader,
+    StrictUndefined,
+    select_autoescape,
+)
+from jinja2.bccache import Bucket
 from markupsafe import Markup
 
 from agreements.model import (
@@ -42,6 +51,8 @@ from registry.documents.facts import DocumentFacts
 if TYPE_CHECKING:
     # Only for annotations: importing the services would load the database layer into a CLI render.
     from registry.services.history import FieldChange
+
+logger = logging.getLogger(__name__)
 
 TEMPLATE_DIR = REPO_ROOT / "templates" / "document"
 # The series is bumped by hand for a change in this module's wording; the digest follows every template and
@@ -259,6 +270,28 @@ def _stylesheet() -> Markup:
     return Markup((TEMPLATE_DIR / "print.css").read_text(encoding="utf-8"))
 
 
+class _TemplateBytecodeCache(FileSystemBytecodeCache):
+    """Jinja's on-disk cache of compiled templates, which never fails a render: one it cannot write is skipped."""
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        """Store the compiled template, unless the folder cannot be written (read-only, removed, full)."""
+        try:
+            super().dump_bytecode(bucket)
+        except OSError as exc:
+            logger.debug("compiled document template not cached: %s", exc)
+
+
+def _bytecode_cache() -> BytecodeCache | None:
+    # Compiling the agreement template and its macros took ~80 ms, in the first render of every process; a new
+    # process loads them compiled from Jinja's per-user folder in the temporary directory (mode 0700, checked by
+    # Jinja), keyed on each template's source, so an edited template is compiled afresh.
+    try:
+        return _TemplateBytecodeCache()
+    except (OSError, RuntimeError) as exc:  # Jinja's RuntimeError: no safe folder to use
+        logger.debug("document templates will be compiled in each process: %s", exc)
+        return None
+
+
 _environment: Environment | None = None
 
 
@@ -267,6 +300,7 @@ def _env() -> Environment:
     if _environment is None:
         environment = Environment(
             loader=FileSystemLoader(str(TEMPLATE_DIR)),
+            bytecode_cache=_bytecode_cache(),
             autoescape=select_autoescape(default=True, default_for_string=True),
             undefined=StrictUndefined,
             trim_blocks=True,

@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime
 from io import BytesIO
 from pathlib import Path
 
+import jinja2
 import pypdf
 import pytest
 from markupsafe import escape
@@ -364,6 +365,32 @@ def test_the_template_version_follows_the_templates(tmp_path: Path) -> None:
 
     assert render._template_digest(tmp_path) != first
     assert render.TEMPLATE_VERSION.endswith(render._template_digest(render.TEMPLATE_DIR))
+
+
+def test_compiled_templates_are_kept_for_the_next_process_and_an_edit_is_compiled_afresh(tmp_path: Path) -> None:
+    sources = {"page.html": "{{ 6 * 7 }}"}
+
+    def environment() -> jinja2.Environment:
+        cache = render._TemplateBytecodeCache(str(tmp_path))
+        return jinja2.Environment(loader=jinja2.DictLoader(sources), bytecode_cache=cache)
+
+    assert environment().get_template("page.html").render() == "42"
+    (cached,) = tmp_path.iterdir()
+    compiled = cached.read_bytes()
+    assert environment().get_template("page.html").render() == "42"
+    sources["page.html"] = "{{ 6 * 8 }}"
+    # The cache is keyed on the template's name and checks its source: the edit replaces the compiled copy.
+    assert environment().get_template("page.html").render() == "48"
+    assert list(tmp_path.iterdir()) == [cached] and cached.read_bytes() != compiled
+    assert isinstance(render._env().bytecode_cache, render._TemplateBytecodeCache)
+
+
+def test_a_template_cache_that_cannot_be_written_does_not_stop_a_render(tmp_path: Path) -> None:
+    cache = render._TemplateBytecodeCache(str(tmp_path / "removed"))
+    environment = jinja2.Environment(loader=jinja2.DictLoader({"page.html": "{{ 6 * 7 }}"}), bytecode_cache=cache)
+
+    assert environment.get_template("page.html").render() == "42"
+    assert not (tmp_path / "removed").exists()
 
 
 # ---------------------------------------------------------------------------------------------------------------
