@@ -385,6 +385,15 @@ def test_compiled_templates_are_kept_for_the_next_process_and_an_edit_is_compile
     assert isinstance(render._env().bytecode_cache, render._TemplateBytecodeCache)
 
 
+def test_the_pdf_copy_drops_only_white_space_that_is_never_laid_out() -> None:
+    html = "<table>\n  <tr>\n    <td><b>A</b>\n<span>B</span> c\n</td>\n  </tr>\n</table>\n<p>x</p>"
+
+    # Line breaks before a block or table tag go; the one between two inline elements is a space and stays.
+    assert (
+        render._BETWEEN_BLOCKS.sub(">", html) == "<table><tr><td><b>A</b>\n<span>B</span> c\n</td></tr></table><p>x</p>"
+    )
+
+
 def test_a_template_cache_that_cannot_be_written_does_not_stop_a_render(tmp_path: Path) -> None:
     cache = render._TemplateBytecodeCache(str(tmp_path / "removed"))
     environment = jinja2.Environment(loader=jinja2.DictLoader({"page.html": "{{ 6 * 7 }}"}), bytecode_cache=cache)
