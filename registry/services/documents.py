@@ -298,6 +298,25 @@ def _keep(
     return stored if stored is not None else content
 
 
+def _cached_or_made(
+    session: Session,
+    *,
+    key: str,
+    kind: str,
+    head: _Head,
+    filename: str,
+    make: Callable[[], bytes],
+    from_revision: int | None = None,
+) -> Document:
+    """The PDF stored under ``key``, or ``make()`` rendered now and kept for every instance."""
+    cached = _cached(session, key)
+    if cached is not None:
+        return Document(cached, PDF, filename, True, key)
+    content = make()
+    kept = _keep(session, key=key, kind=kind, head=head, media_type=PDF, content=content, from_revision=from_revision)
+    return Document(kept, PDF, filename, False, key)
+
+
 # ----------------------------------------------------------------------------------------------------------------
 # Agreement documents
 
@@ -332,17 +351,16 @@ def agreement_pdf(*, session: Session, agreement_id: str, revision: int | None =
     parts = (head.content_hash, render.TEMPLATE_VERSION, *_context(session, agreement_id, (head.revision,)))
     key = document_key("pdf", agreement_id, (head.revision,), parts)
     filename = _filename(agreement_id, head.version, head.revision, ".pdf")
-    cached = _cached(session, key)
-    if cached is not None:
-        return Document(cached, PDF, filename, True, key)
-    stored = _stored(session, head)
-    facts = _facts(stored)
-    html = render.render_agreement_html(
-        stored.revision, facts=facts, organisations=stored.organisations, vocabulary=current_vocabulary()
-    )
-    pdf = render.html_to_pdf(html, facts=facts)
-    kept = _keep(session, key=key, kind="pdf", head=head, media_type=PDF, content=pdf)
-    return Document(kept, PDF, filename, False, key)
+
+    def make() -> bytes:
+        stored = _stored(session, head)
+        facts = _facts(stored)
+        html = render.render_agreement_html(
+            stored.revision, facts=facts, organisations=stored.organisations, vocabulary=current_vocabulary()
+        )
+        return render.html_to_pdf(html, facts=facts)
+
+    return _cached_or_made(session, key=key, kind="pdf", head=head, filename=filename, make=make)
 
 
 def signed_agreement_pdf(
@@ -379,22 +397,20 @@ def signed_agreement_pdf(
     parts = (head.content_hash, render.TEMPLATE_VERSION, *context, signer.certificate_fingerprint())
     key = document_key("signed_pdf", agreement_id, (head.revision,), parts)
     filename = _filename(agreement_id, head.version, head.revision, "-signed.pdf")
-    cached = _cached(session, key)
-    if cached is not None:
-        return Document(cached, PDF, filename, True, key)
-    stored = _stored(session, head)
-    facts = _facts(stored)
-    html = render.render_agreement_html(
-        stored.revision,
-        facts=facts,
-        organisations=stored.organisations,
-        vocabulary=current_vocabulary(),
-        signing_note=DEVELOPMENT_SIGNING_NOTE if signer.development else None,
-    )
-    pdf = render.html_to_pdf(html, facts=facts)
-    signed = signing.sign_document(pdf, facts, signer)
-    kept = _keep(session, key=key, kind="signed_pdf", head=head, media_type=PDF, content=signed)
-    return Document(kept, PDF, filename, False, key)
+
+    def make() -> bytes:
+        stored = _stored(session, head)
+        facts = _facts(stored)
+        html = render.render_agreement_html(
+            stored.revision,
+            facts=facts,
+            organisations=stored.organisations,
+            vocabulary=current_vocabulary(),
+            signing_note=DEVELOPMENT_SIGNING_NOTE if signer.development else None,
+        )
+        return signing.sign_document(render.html_to_pdf(html, facts=facts), facts, signer)
+
+    return _cached_or_made(session, key=key, kind="signed_pdf", head=head, filename=filename, make=make)
 
 
 def _diff_parts(
@@ -440,15 +456,20 @@ def diff_pdf(*, session: Session, agreement_id: str, from_revision: int, to_revi
     from registry.documents import render
 
     before, after, name, key = _diff_parts(session, agreement_id, from_revision, to_revision)
-    cached = _cached(session, key)
-    if cached is not None:
-        return Document(cached, PDF, f"{name}.pdf", True, key)
-    html, facts = _diff_html(session, before, after)
-    pdf = render.html_to_pdf(html, facts=facts)
-    kept = _keep(
-        session, key=key, kind="diff_pdf", head=after, media_type=PDF, content=pdf, from_revision=before.revision
+
+    def make() -> bytes:
+        html, facts = _diff_html(session, before, after)
+        return render.html_to_pdf(html, facts=facts)
+
+    return _cached_or_made(
+        session,
+        key=key,
+        kind="diff_pdf",
+        head=after,
+        filename=f"{name}.pdf",
+        make=make,
+        from_revision=before.revision,
     )
-    return Document(kept, PDF, f"{name}.pdf", False, key)
 
 
 def odrl_export(*, session: Session, agreement_id: str, revision: int | None = None, base_iri: str) -> dict[str, Any]:

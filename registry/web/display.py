@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
 from agreements.model import AgreementKind, AgreementStatus, Endpoint
+from registry.documents.render import long_date
 from schemas import vocabulary as vocabulary_file
 
 KIND_LABELS = {
@@ -30,15 +30,6 @@ STATUS_TAG_CLASSES = {
     AgreementStatus.TERMINATED: "govuk-tag--grey",
     AgreementStatus.SUPERSEDED: "govuk-tag--grey",
 }
-
-
-def long_date(value: date | datetime | None) -> str:
-    """``1 April 2025`` (GOV.UK style); an empty string for no date."""
-    if value is None:
-        return ""
-    if isinstance(value, datetime):
-        return f"{value.day} {value:%B %Y, %H:%M} UTC"
-    return f"{value.day} {value:%B %Y}"
 
 
 def words(value: Enum | str | None) -> str:
