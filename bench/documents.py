@@ -5,13 +5,13 @@
 
 What is timed, on an in-memory SQLite registry holding the standard library (loading it is not timed):
 
-- **cold**: a fresh Python process (a child) that imports the registry, WeasyPrint and pyHanko, then renders
-  the MASH agreement to PDF and signs it through ``signed_agreement_pdf``: imports included, interpreter
-  start-up and the database set-up not.
-- **first in a warm process**: the same call in this process after the imports, the database and the
-  signing key are ready, the first render it makes (WeasyPrint's first layout loads its fonts). The
-  issue's <= 1.5 s target is judged on this figure: a server imports everything when it starts, and a
-  document is rendered once per revision and template, on the first request for it.
+- **cold**: a fresh Python process (a child) renders the MASH agreement to PDF and signs it through
+  ``signed_agreement_pdf``, the first render it makes: no document stored, WeasyPrint's fonts not yet
+  loaded, the templates not yet compiled, pyHanko not yet used. The issue's <= 1.5 s target is judged on
+  this figure. The child's imports (the registry, WeasyPrint, pyHanko) are timed and printed beside it but
+  not counted: a server pays them once when it starts, before any request, not per document.
+- **first in a warm process**: the same call in this process after the app, the database and the signing
+  key are ready: what the first request for a revision's PDF costs in a running server.
 - **warm repeats**: the median of further renders + signatures (the cache emptied before each).
 - **cached download**: the median of ``GET /api/v1/agreements/NS-MASH-ISA/signed.pdf`` through Flask's
   test client once the PDF is stored: a database read and the response (target <= 20 ms).
@@ -72,7 +72,6 @@ def _cold() -> dict[str, Any]:
         [sys.executable, "-m", "bench.documents", "--child"], capture_output=True, text=True, check=True
     )
     figures: dict[str, Any] = json.loads(result.stdout.strip().splitlines()[-1])
-    figures["cold_s"] = figures["imports_s"] + figures["render_sign_s"]
     return figures
 
 
@@ -168,32 +167,31 @@ def main(argv: list[str] | None = None) -> int:
     warm = _warm(args.repeats, args.downloads)
     print(f"\nSigned PDF: {warm['bytes']:,} bytes")
     rows = [
-        ("cold (fresh process, imports included)", f"{cold['cold_s']:.2f}"),
-        ("  of which imports", f"{cold['imports_s']:.2f}"),
-        ("  of which render + sign", f"{cold['render_sign_s']:.2f}"),
+        ("cold: first render + sign in a fresh process", f"{cold['render_sign_s']:.2f}"),
+        ("  (its imports, paid once at start-up)", f"{cold['imports_s']:.2f}"),
         ("first in a warm process", f"{warm['first_s']:.2f}"),
         (f"warm repeats, median of {len(warm['repeats'])}", f"{warm['repeat_median_s']:.2f}"),
     ]
     print("\nRender + sign, seconds")
     for label, value in rows:
-        print(f"  {label:<42} {value:>7}")
-    print(f"  {'':<42} ({', '.join(f'{value:.2f}' for value in warm['repeats'])})")
+        print(f"  {label:<46} {value:>7}")
+    print(f"  {'':<46} ({', '.join(f'{value:.2f}' for value in warm['repeats'])})")
     print("\nCached download through the test client, milliseconds")
-    print(f"  {f'median of {args.downloads}':<42} {warm['cached_median_ms']:>7.1f}")
-    print(f"  {'95th percentile':<42} {warm['cached_p95_ms']:>7.1f}")
-    first_ok = warm["first_s"] <= RENDER_TARGET_S
+    print(f"  {f'median of {args.downloads}':<46} {warm['cached_median_ms']:>7.1f}")
+    print(f"  {'95th percentile':<46} {warm['cached_p95_ms']:>7.1f}")
+    cold_ok = cold["render_sign_s"] <= RENDER_TARGET_S
     cached_ok = warm["cached_median_ms"] <= CACHED_TARGET_MS
     print("\nTargets")
     print(
-        f"  render + sign <= {RENDER_TARGET_S} s, judged on the first render in a warm process: "
-        f"{warm['first_s']:.2f} s {_verdict(warm['first_s'], RENDER_TARGET_S)} it "
-        f"(cold, imports included: {cold['cold_s']:.2f} s {_verdict(cold['cold_s'], RENDER_TARGET_S)} it)"
+        f"  render + sign cold <= {RENDER_TARGET_S} s: {cold['render_sign_s']:.2f} s "
+        f"{_verdict(cold['render_sign_s'], RENDER_TARGET_S)} it (imports, once per process: "
+        f"{cold['imports_s']:.2f} s; first in a warm process {warm['first_s']:.2f} s)"
     )
     print(
         f"  cached download <= {CACHED_TARGET_MS:.0f} ms (median): {warm['cached_median_ms']:.1f} ms "
         f"{_verdict(warm['cached_median_ms'], CACHED_TARGET_MS)} it"
     )
-    print("  all met" if first_ok and cached_ok else "  not all met (see above)")
+    print("  all met" if cold_ok and cached_ok else "  not all met (see above)")
     return 0
 
 

@@ -6,6 +6,7 @@ SHA-256 is enough to store them and keeps a token check cheap on every request.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 import secrets
@@ -35,8 +36,16 @@ PASSWORD_HASHER = PasswordHasher()
 MIN_PASSWORD_LENGTH = 12
 TOKEN_PREFIX = "isa_"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-# Verified against when the email is unknown, so a wrong email takes as long as a wrong password.
-_DUMMY_HASH = PASSWORD_HASHER.hash("not a real password; only here for equal timing")
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Verified against when the email is unknown, so a wrong email takes as long as a wrong password.
+
+    Made on first use, not at import: an Argon2 hash costs ~0.1 s, which every CLI command and every
+    worker's start-up would otherwise pay.
+    """
+    return PASSWORD_HASHER.hash("not a real password; only here for equal timing")
 
 
 class Role(StrEnum):
@@ -277,7 +286,7 @@ def authenticate(
     now = now or utcnow()
     row = session.exec(select(UserRow).where(UserRow.email == email.strip().lower())).first()
     if row is None or not row.active:
-        _verify(_DUMMY_HASH, password)
+        _verify(_dummy_hash(), password)
         raise SignInError()
     if row.locked_until is not None and row.locked_until > now:
         raise AccountLockedError(_locked_message(row.locked_until, now))
