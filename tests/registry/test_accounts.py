@@ -168,6 +168,32 @@ def test_api_writes_by_session_cookie_need_the_csrf_header(app: Flask, make_acco
     assert client.post("/api/v1/tokens", json=body, headers={"X-CSRFToken": _csrf(page)}).status_code == 201
 
 
+def test_a_token_request_is_signed_in_by_its_token_alone_and_leaves_the_cookie_alone(
+    app: Flask, make_account: MakeAccount
+) -> None:
+    practitioner, _ = make_account(Role.PRACTITIONER)
+    _, auditor_token = make_account(Role.AUDITOR)
+    client = app.test_client()
+    _sign_in(client, practitioner.email, PASSWORD)
+    cookie = client.get_cookie(app.config["SESSION_COOKIE_NAME"])
+    assert cookie is not None
+    bearer = {"Authorization": f"Bearer {auditor_token}"}
+
+    # The browser's cookie goes with it, but the token decides who is asking, and no cookie is set back.
+    me = client.get("/api/v1/users/me", headers=bearer)
+    assert me.status_code == 200 and me.get_json()["role"] == "auditor"
+    assert "Set-Cookie" not in me.headers
+    # A bad token is a 401 even though the cookie would have signed the practitioner in.
+    assert client.get("/api/v1/users/me", headers={"Authorization": "Bearer isa_wrong"}).status_code == 401
+    # The session is untouched: the pages still know the practitioner, and the API does without a token.
+    assert client.get_cookie(app.config["SESSION_COOKIE_NAME"]).value == cookie.value  # type: ignore[union-attr]
+    assert client.get("/api/v1/users/me").get_json()["role"] == "practitioner"
+    assert client.get("/organisations").status_code == 200
+    # A page asked for with a token keeps its session (its forms need the CSRF token kept there).
+    page = client.get("/organisations", headers=bearer)
+    assert page.status_code == 200 and _csrf(page.get_data(as_text=True))
+
+
 def test_security_headers_on_pages_and_api(client: FlaskClient, client_as: ClientAs) -> None:
     page = client.get("/sign-in")
     csp = page.headers["Content-Security-Policy"]
