@@ -24,7 +24,7 @@ from werkzeug.exceptions import Forbidden, Unauthorized
 from wtforms import ValidationError as WTFValidationError
 
 from registry.extensions import db
-from registry.services.accounts import Account, Role, account_for_token, active_account
+from registry.services.accounts import Account, Role, active_account, sign_in_by_token
 
 F = TypeVar("F", bound=Callable[..., Any])
 API_PREFIX = "/api/"
@@ -141,12 +141,28 @@ def current_account() -> Account | None:
     token = _bearer_token()
     if token is not None:
         g.auth_by = "token"
-        g.account = account_for_token(session=db.session, token=token) if token else None
+        # A connection of its own, back in the pool at once; the version read with the token spares a check
+        # any other query (``registry_version_at_sign_in``).
+        with db.engine.connect() as connection:
+            found = sign_in_by_token(connection=connection, token=token) if token else None
+        g.account = found.account if found is not None else None
+        if found is not None:
+            g.registry_version = found.registry_version
     else:
         g.auth_by = "session"
         user = current_user._get_current_object()
         g.account = user.account if isinstance(user, SignedInUser) else None
     return g.account  # type: ignore[no-any-return]
+
+
+def registry_version_at_sign_in() -> tuple[str, int] | None:
+    """The registry version read with the caller's bearer token in this request (``None`` if not signed in so).
+
+    A read-only view may key its snapshot by it instead of reading the version again; a view that writes
+    must not, because its own writes move the version on.
+    """
+    version: tuple[str, int] | None = g.get("registry_version")
+    return version
 
 
 def require_account() -> Account:

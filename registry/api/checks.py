@@ -16,7 +16,7 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from agreements.answer import ShareAnswer
 from agreements.question import QuestionError, ShareQuestion
-from registry.access import signed_in
+from registry.access import registry_version_at_sign_in, signed_in
 from registry.api.blueprint import Blueprint
 from registry.extensions import db
 from registry.services.checking import check_proposed_share
@@ -40,6 +40,8 @@ def answer(question: ShareQuestion, path: str = "") -> ShareAnswer:
             question=question,
             grace_months=current_app.config.get("REVIEW_GRACE_MONTHS"),
             snapshots=db.snapshots,
+            # Checks only read: the version read with the caller's token is still this request's view.
+            known_version=registry_version_at_sign_in(),
         )
     except QuestionError as exc:
         raise RegistryValidationError(

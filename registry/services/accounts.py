@@ -16,13 +16,13 @@ from enum import StrEnum
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import bindparam, update
+from sqlalchemy import Connection, bindparam, update
 from sqlalchemy import select as sa_select
 from sqlmodel import Session, col, select
 
 from agreements.validation import Problem
 from registry.models import ApiTokenRow, OrganisationRow, UserRow
-from registry.services.common import log_change, utcnow
+from registry.services.common import VERSION_COLUMNS, VERSION_ROW, log_change, utcnow, version_key
 from registry.services.errors import (
     PermissionDeniedError,
     RegistryConflictError,
@@ -391,9 +391,11 @@ def revoke_token(*, session: Session, token_id: int, account: Account) -> TokenI
 _USERS = UserRow.__table__  # type: ignore[attr-defined]
 _TOKENS = ApiTokenRow.__table__  # type: ignore[attr-defined]
 # Core, not the ORM: this runs on every API request, and the ORM's per-row machinery costs more than the query.
+# The registry version comes with it, so a check learns who is asking and whether its snapshot is current
+# in one query.
 _TOKEN_LOOKUP = (
-    sa_select(_USERS.c.id, _USERS.c.email, _USERS.c.name, _USERS.c.role, _USERS.c.organisation_id)
-    .select_from(_USERS.join(_TOKENS, _TOKENS.c.user_id == _USERS.c.id))
+    sa_select(_USERS.c.id, _USERS.c.email, _USERS.c.name, _USERS.c.role, _USERS.c.organisation_id, *VERSION_COLUMNS)
+    .select_from(_USERS.join(_TOKENS, _TOKENS.c.user_id == _USERS.c.id).outerjoin(*VERSION_ROW))
     .where(
         _TOKENS.c.token_hash == bindparam("token_hash"),
         _TOKENS.c.revoked_at.is_(None),
@@ -402,14 +404,29 @@ _TOKEN_LOOKUP = (
 )
 
 
-def account_for_token(*, session: Session, token: str) -> Account | None:
-    """The active user a bearer token belongs to, or ``None``: one indexed query."""
+@dataclass(frozen=True)
+class TokenSignIn:
+    """What one read learns from a bearer token: the active user it belongs to, and the registry version then."""
+
+    account: Account
+    registry_version: tuple[str, int]
+
+
+def sign_in_by_token(*, connection: Connection, token: str) -> TokenSignIn | None:
+    """The token's active user and the registry version, or ``None`` for an unknown or revoked token: one query."""
     if not token.startswith(TOKEN_PREFIX):
         return None
-    row = session.connection().execute(_TOKEN_LOOKUP, {"token_hash": token_hash(token)}).first()
+    row = connection.execute(_TOKEN_LOOKUP, {"token_hash": token_hash(token)}).first()
     if row is None:
         return None
-    return Account(row.id, row.email, row.name, Role(row.role), row.organisation_id, True)
+    account = Account(row.id, row.email, row.name, Role(row.role), row.organisation_id, True)
+    return TokenSignIn(account, version_key(row.registry_epoch, row.registry_version))
+
+
+def account_for_token(*, session: Session, token: str) -> Account | None:
+    """The active user a bearer token belongs to, or ``None``: one indexed query."""
+    found = sign_in_by_token(connection=session.connection(), token=token)
+    return found.account if found is not None else None
 
 
 def require_role(account: Account, *roles: Role) -> None:

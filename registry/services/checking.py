@@ -61,10 +61,10 @@ class SnapshotCache:
         self._snapshot: RegistrySnapshot | None = None
         self.builds = 0
 
-    def get(self, session: Session) -> RegistrySnapshot:
-        """The snapshot for the registry as it now stands."""
+    def get(self, session: Session, version: tuple[str, int] | None = None) -> RegistrySnapshot:
+        """The snapshot for the registry as it now stands, or as it stood at ``version`` if that was read already."""
         # The version is read before the rows: a snapshot is never labelled newer than what it holds.
-        key = registry_version(session)
+        key = version if version is not None else registry_version(session)
         snapshot = self._snapshot
         if snapshot is not None and key == self._key:
             return snapshot
@@ -89,14 +89,16 @@ def check_proposed_share(
     question: ShareQuestion,
     grace_months: int | None = None,
     snapshots: SnapshotCache | None = None,
+    known_version: tuple[str, int] | None = None,
 ) -> ShareAnswer:
     """The checker's answer to a share question, against the stored registry.
 
     With ``snapshots`` (the web app's per-process cache) the compiled whole registry is reused while the
-    registry version is unchanged; without it (the CLI) only the agreements that can bear on it are read.
+    registry version is unchanged (``known_version``, when this request has read it already, saves reading
+    it again); without it (the CLI) only the agreements that can bear on it are read.
     """
     if snapshots is not None:
-        return check_share(question, snapshots.get(session), grace_months=grace_months)
+        return check_share(question, snapshots.get(session, known_version), grace_months=grace_months)
     involved = [question.discloser] + ([question.received_from] if question.received_from else [])
     # The agreement the information came under is known to the registry even if neither organisation names it.
     named = [question.received_under] if question.received_under else []

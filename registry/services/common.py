@@ -86,10 +86,20 @@ _READ_VERSION = sa_select(_VERSION_TABLE.c.epoch, _VERSION_TABLE.c.version).wher
 )
 
 
+# Outer-joined onto another read (the bearer token's) so one query also says whether a snapshot is current.
+VERSION_COLUMNS = (_VERSION_TABLE.c.epoch.label("registry_epoch"), _VERSION_TABLE.c.version.label("registry_version"))
+VERSION_ROW = (_VERSION_TABLE, _VERSION_TABLE.c.id == REGISTRY_VERSION_ID)
+
+
+def version_key(epoch: str | None, version: int | None) -> tuple[str, int]:
+    """The (epoch, version) a snapshot is keyed by, from the row as read."""
+    if epoch is None or version is None:
+        # A database made without the migration's first row: every snapshot is rebuilt until something is written.
+        return ("", -1)
+    return (epoch, version)
+
+
 def registry_version(session: Session) -> tuple[str, int]:
     """The registry's (epoch, version): one primary-key read."""
     row = session.connection().execute(_READ_VERSION).first()
-    if row is None:
-        # A database made without the migration's first row: every snapshot is rebuilt until something is written.
-        return ("", -1)
-    return (row[0], row[1])
+    return version_key(*row) if row is not None else version_key(None, None)

@@ -9,9 +9,10 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
-from registry.models import ApiTokenRow, ChangeLogRow, UserRow
+from registry.models import ApiTokenRow, ChangeLogRow, RegistryVersionRow, UserRow
 from registry.services.accounts import (
     AccountLockedError,
     Role,
@@ -22,10 +23,13 @@ from registry.services.accounts import (
     create_user,
     list_tokens,
     revoke_token,
+    sign_in_by_token,
     update_user,
 )
-from registry.services.common import utcnow
+from registry.services.common import registry_version, utcnow
 from registry.services.errors import RegistryConflictError, RegistryNotFoundError, RegistryValidationError
+from registry.services.organisations import save_organisation
+from tests.builders import make_organisation
 from tests.conftest import PASSWORD, ClientAs, MakeAccount
 
 
@@ -94,6 +98,23 @@ def test_a_deactivated_user_cannot_sign_in_or_use_tokens(session: Session, make_
     with pytest.raises(SignInError):
         authenticate(session=session, email=account.email, password=PASSWORD)
     assert account_for_token(session=session, token=token) is None
+
+
+def test_a_token_sign_in_reads_the_registry_version_with_it(session: Session, make_account: MakeAccount) -> None:
+    account, token = make_account(Role.PRACTITIONER)
+    found = sign_in_by_token(connection=session.connection(), token=token)
+    assert found is not None and found.account == account
+    assert found.registry_version == registry_version(session)
+    save_organisation(session=session, organisation=make_organisation(id="org-new", name="New"), actor="t")
+    moved = sign_in_by_token(connection=session.connection(), token=token)
+    assert moved is not None and moved.registry_version[1] == found.registry_version[1] + 1
+    # Without the version row (a database made by hand) the token still signs in; every snapshot is then rebuilt.
+    session.execute(delete(RegistryVersionRow))
+    bare = sign_in_by_token(connection=session.connection(), token=token)
+    assert bare is not None and bare.account == account and bare.registry_version == ("", -1)
+    assert sign_in_by_token(connection=session.connection(), token="isa_not-a-token") is None
+    assert sign_in_by_token(connection=session.connection(), token="not even the prefix") is None
+    session.rollback()
 
 
 def test_tokens_are_stored_as_sha256_listed_by_prefix_and_revocable(

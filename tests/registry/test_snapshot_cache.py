@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -9,6 +10,7 @@ from typing import Any
 
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 from sqlalchemy import Engine, event
 from sqlmodel import Session
 
@@ -19,7 +21,7 @@ from registry.services.common import registry_version
 from registry.services.organisations import save_organisation
 from registry.services.standard import load_standard_agreements
 from tests.builders import CHILDRENS, make_agreement, make_childrens_services, make_organisation
-from tests.conftest import SERVER_URL, ClientAs, _make_app
+from tests.conftest import PASSWORD, SERVER_URL, ClientAs, MakeAccount, _make_app
 from tests.registry.questions import share_question
 
 
@@ -35,6 +37,12 @@ REVIEW = date(2099, 1, 1)
 def _now_question() -> dict[str, Any]:
     # As of today: a revision recorded during the test governs from today, not from a date in the past.
     return share_question(as_of=None)
+
+
+def _csrf_token(client: FlaskClient, page: str = "/") -> str:
+    found = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', client.get(page).get_data(as_text=True))
+    assert found, f"no CSRF token on {page}"
+    return found.group(1)
 
 
 class _Statements:
@@ -64,7 +72,7 @@ def test_every_write_bumps_the_version_and_an_unchanged_save_does_not(session: S
     assert registry_version(session)[1] == 3
 
 
-def test_a_check_reads_only_the_token_and_the_version_while_nothing_changes(
+def test_a_check_reads_the_token_and_the_version_in_one_query_while_nothing_changes(
     app: Flask, engine: Engine, session: Session, client_as: ClientAs
 ) -> None:
     _seed(session)
@@ -81,8 +89,28 @@ def test_a_check_reads_only_the_token_and_the_version_while_nothing_changes(
     assert again.get_json() == first.get_json()
     with app.app_context():
         assert db.snapshots.builds == builds
-    assert len(statements.seen) == 2, statements.seen
-    assert "api_token" in statements.seen[0] and "registry_version" in statements.seen[1]
+    assert len(statements.seen) == 1, statements.seen
+    assert "api_token" in statements.seen[0] and "registry_version" in statements.seen[0]
+
+
+def test_a_check_by_a_signed_in_browser_reads_the_version_itself(
+    app: Flask, engine: Engine, session: Session, make_account: MakeAccount
+) -> None:
+    _seed(session)
+    account, _ = make_account("practitioner")
+    client = app.test_client()
+    form = _csrf_token(client, "/sign-in")
+    signed_in = client.post("/sign-in", data={"email": account.email, "password": PASSWORD, "csrf_token": form})
+    assert signed_in.status_code == 302
+    first = client.post("/api/v1/checks", json=_now_question(), headers={"X-CSRFToken": _csrf_token(client)})
+    assert first.status_code == 200 and first.get_json()["decision"] == "covered"
+    statements = _Statements(engine)
+    try:
+        again = client.post("/api/v1/checks", json=_now_question(), headers={"X-CSRFToken": _csrf_token(client)})
+    finally:
+        statements.stop()
+    assert again.get_json() == first.get_json()
+    assert any("registry_version" in statement and "api_token" not in statement for statement in statements.seen)
 
 
 def test_a_change_is_seen_by_the_next_check(app: Flask, session: Session, client_as: ClientAs) -> None:
