@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 from cryptography.x509.oid import NameOID
 from pyhanko.pdf_utils import generic, misc
+from pyhanko.pdf_utils.decode_limits import DecodeLimits, StreamDecodeLimits
 from pyhanko.pdf_utils.embed import EmbeddedFileObject, EmbeddedFileParams, FileSpec, embed_file
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -52,6 +53,12 @@ logger = logging.getLogger(__name__)
 MAX_PDF_BYTES = 20 * 1024 * 1024
 """The largest file :func:`verify_document` reads (20 MB). Agreement PDFs are tens of kilobytes; the cap keeps a
 hostile upload from costing the verify page more than a bounded parse."""
+
+MAX_DECODED_STREAM_BYTES = 32 * 1024 * 1024
+"""The most any one stream of a PDF offered for verification may inflate to. pyHanko's own limits for untrusted
+input stop compression bombs at 256 MB a stream; a registry document's largest stream (a font, a page) is well
+under 1 MB, so a verification, which any signed-in user may ask for many times at once, is held far lower."""
+_DECODE_LIMITS = DecodeLimits(per_stream=StreamDecodeLimits(max_output_size=MAX_DECODED_STREAM_BYTES))
 
 SIGNATURE_FIELD = "RegistrySignature"
 """The form field the registry's signature lives in."""
@@ -576,7 +583,7 @@ def _verify(pdf: bytes, trusted: list[asn1_x509.Certificate]) -> Verification:
         return Verification(problems=(NOT_A_PDF,))
 
     try:
-        reader = PdfFileReader(BytesIO(pdf), strict=True)
+        reader = PdfFileReader(BytesIO(pdf), strict=True, decode_limits=_DECODE_LIMITS)
         # Document timestamps (/DocTimeStamp) are not signatures by anyone: only /Sig values count.
         filled = [
             (name, value, field_ref)

@@ -14,6 +14,8 @@ import stat
 import subprocess
 import sys
 import threading
+import tracemalloc
+import zlib
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from io import BytesIO
@@ -706,6 +708,45 @@ def test_unreadable_facts_are_a_problem_not_a_crash(pdf: bytes, identity: Signin
         assert result.intact and result.trusted and result.covers_whole_file, build.__name__
         assert result.facts is None and not result.valid, build.__name__
         assert result.problems == (signing.BAD_FACTS,), build.__name__
+
+
+def _inflating_to(size: int) -> bytes:
+    """Deflate data (a few hundred bytes a megabyte) that inflates to ``size`` bytes of white space."""
+    squeeze = zlib.compressobj(9)
+    chunk = b" " * (1 << 20)
+    return b"".join(squeeze.compress(chunk) for _ in range(size >> 20)) + squeeze.flush()
+
+
+def test_a_compression_bomb_is_refused_without_inflating_it(pdf: bytes, stranger: SigningIdentity) -> None:
+    # Anyone can sign a PDF with a key of their own and attach "facts" that inflate to hundreds of megabytes;
+    # the verifier reads the facts of any signed revision (to say what the file claims), so it must stop early.
+    def bomb(w: IncrementalPdfFileWriter) -> generic.PdfObject:
+        data = _inflating_to(300 << 20)
+        stream = generic.StreamObject(
+            {pdf_name("/Type"): pdf_name("/EmbeddedFile"), pdf_name("/Filter"): pdf_name("/FlateDecode")},
+            encoded_data=data,
+        )
+        spec = generic.DictionaryObject(
+            {
+                pdf_name("/Type"): pdf_name("/Filespec"),
+                pdf_name("/F"): generic.TextStringObject(FACTS_FILE_NAME),
+                pdf_name("/EF"): generic.DictionaryObject({pdf_name("/F"): w.add_object(stream)}),
+            }
+        )
+        return generic.DictionaryObject({pdf_name("/Names"): name_array((FACTS_FILE_NAME, w.add_object(spec)))})
+
+    hostile = sign_with_names_tree(pdf, stranger, bomb)
+    assert len(hostile) < 2 * 1024 * 1024  # under the API's body limit: any signed-in user could send it
+    tracemalloc.start()
+    try:
+        result = verify_document(hostile, [stranger.certificate])
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert result.intact and result.facts is None and not result.valid
+    assert result.problems == (signing.BAD_FACTS,)
+    # Stopped at the verifier's own limit, far short of the 300 MB (pyHanko's default would allow 256 MB).
+    assert peak < 3 * signing.MAX_DECODED_STREAM_BYTES, peak
 
 
 def test_trusted_must_be_certificates(signed: bytes, identity: SigningIdentity) -> None:
