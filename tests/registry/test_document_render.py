@@ -524,6 +524,17 @@ def test_the_pdf_has_a_cover_page_numbers_every_party_and_metadata(
     assert "DRAFT" not in cover and "DRAFT" not in text
 
 
+def test_a_table_that_runs_onto_another_page_repeats_its_header(pdfs: dict[str, Rendered]) -> None:
+    rendered = pdfs[MASH]
+    # The MASH parties table (a dozen organisations) does not fit on one page: the header heads each part.
+    header = "Controller, APD and DPIA"
+    pages = [number for number in range(1, rendered.page_count + 1) if header in rendered.page(number)]
+    assert len(pages) >= 2 and pages == list(range(pages[0], pages[-1] + 1)), pages
+    for number in pages:
+        text = rendered.page(number)
+        assert "Organisation" in text and "Roles and authority" in text, number
+
+
 def test_the_signature_page_starts_a_page_after_the_contents(pdfs: dict[str, Rendered]) -> None:
     rendered = pdfs[MASH]
 
