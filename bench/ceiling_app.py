@@ -4,6 +4,7 @@ It reads the question through ``ShareQuestionSchema``, answers it with the check
 when the worker starts, and writes the answer with ``answer_document``: what ``POST /api/v1/checks`` does,
 without signing in, the per-request database reads, the request bounds or flask-smorest. Its throughput
 against the bare endpoint is the best ratio the registry could reach with this schema and this checker.
+``/question`` only reads the question through the schema: what the schema alone costs.
 """
 
 from __future__ import annotations
@@ -33,3 +34,10 @@ def check() -> Response:
     question = QUESTION.load(request.get_json())
     document = answer_document(check_share(question, SNAPSHOT), explain=False)
     return app.response_class(orjson.dumps(document, option=orjson.OPT_SORT_KEYS), mimetype="application/json")
+
+
+@app.post("/question")
+def question_only() -> Response:
+    """Only load the question through the schema, and answer a small document."""
+    question = QUESTION.load(request.get_json())
+    return app.response_class(orjson.dumps({"discloser": question.discloser}), mimetype="application/json")

@@ -9,7 +9,8 @@ user with an API token, then on 127.0.0.1 serve, each with the same gunicorn set
 
 * the registry (``wsgi:app``), ``POST /api/v1/checks`` with the token;
 * ``bench.ceiling_app``: the same question schema, checker and answer writer with nothing around them
-  (no sign-in, no database per request): the best ratio this schema and checker allow;
+  (no sign-in, no database per request): the best ratio this schema and checker allow; and on the same
+  server, ``/question``, the schema alone ("schema" column: its ratio);
 * ``bench.bare_app`` (parse a JSON body, answer a small JSON document): the baseline.
 
 Each is loaded with the same tool (``wrk`` from Debian when installed, else a small keep-alive Python
@@ -444,7 +445,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     print()
     header = (
-        f"{'N':>6} | {'checks rps':>10} {'bare rps':>9} {'ratio':>6} | {'ceiling':>8} {'ratio':>6} | "
+        f"{'N':>6} | {'checks rps':>10} {'bare rps':>9} {'ratio':>6} | {'ceiling':>8} {'ratio':>6} {'schema':>7} | "
         f"{'checks p50':>10} {'p99':>8} | {'bare p50':>8} {'p99':>8} | {'c=8 p50':>8} {'errors':>6}"
     )
     print(header)
@@ -462,13 +463,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                 servers.append(
                     _start("checks", "wsgi:app", "/api/v1/checks", bodies, {**json_only, **_bearer(token)}, env)
                 )
-                servers.append(_start("ceiling", "bench.ceiling_app:app", "/check", bodies, json_only, env))
+                ceiling_server = _start("ceiling", "bench.ceiling_app:app", "/check", bodies, json_only, env)
+                servers.append(ceiling_server)
+                # The same server, another route: only the question schema.
+                servers.append(dataclasses.replace(ceiling_server, label="schema only", path="/question"))
                 servers.append(_start("bare", "bench.bare_app:app", "/echo", bodies, json_only, env))
                 throughput = _rounds(servers, bodies, tool, CONNECTIONS, args.rounds, args.duration, folder)
                 latency = _rounds(servers, bodies, tool, 1, max(1, args.rounds // 2), args.duration, folder)
             finally:
-                for served in servers:
-                    _stop(served.process)
+                for process in {id(served.process): served.process for served in servers}.values():
+                    _stop(process)
             breakdowns[n] = _breakdown(url, token, bodies)
         # The ratio in each round (the servers loaded one after the other), then the median over rounds.
         ratio = statistics.median(
@@ -479,12 +483,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             c.requests_per_second / b.requests_per_second
             for c, b in zip(throughput["ceiling"], throughput["bare"], strict=True)
         )
+        schema_ratio = statistics.median(
+            c.requests_per_second / b.requests_per_second
+            for c, b in zip(throughput["schema only"], throughput["bare"], strict=True)
+        )
         checks, ceiling, bare = (_median_result(throughput[label]) for label in ("checks", "ceiling", "bare"))
         checks_latency, bare_latency = (_median_result(latency[label]) for label in ("checks", "bare"))
         errors = sum(r.errors for results in (*throughput.values(), *latency.values()) for r in results)
         print(
             f"{n:>6} | {checks.requests_per_second:>10.0f} {bare.requests_per_second:>9.0f} {ratio:>6.2f} | "
-            f"{ceiling.requests_per_second:>8.0f} {ceiling_ratio:>6.2f} | "
+            f"{ceiling.requests_per_second:>8.0f} {ceiling_ratio:>6.2f} {schema_ratio:>7.2f} | "
             f"{checks_latency.p50_ms:>8.2f}ms {checks_latency.p99_ms:>6.2f}ms | "
             f"{bare_latency.p50_ms:>6.2f}ms {bare_latency.p99_ms:>6.2f}ms | {checks.p50_ms:>6.2f}ms {errors:>6}"
         )
