@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import threading
 from datetime import datetime
 from typing import Any
 
@@ -12,10 +13,29 @@ from registry.models import AgreementCategoryRow, AgreementPartyRow, AgreementRe
 from schemas.agreement import AGREEMENT_SCHEMA_VERSION, AgreementSchema, OrganisationSchema
 from schemas.base import identity_document
 
+# One schema of each kind per thread, made on first use: making a schema copies its fields (nested schemas too),
+# which cost more than loading a stored agreement did. Per thread, because a schema may keep what it works out
+# between calls and the server answers on several threads.
+_schemas = threading.local()
+
+
+def _agreement_schema() -> AgreementSchema:
+    schema: AgreementSchema | None = getattr(_schemas, "agreement", None)
+    if schema is None:
+        schema = _schemas.agreement = AgreementSchema()
+    return schema
+
+
+def _organisation_schema() -> OrganisationSchema:
+    schema: OrganisationSchema | None = getattr(_schemas, "organisation", None)
+    if schema is None:
+        schema = _schemas.organisation = OrganisationSchema()
+    return schema
+
 
 def organisation_record(organisation: Organisation) -> dict[str, Any]:
     """The organisation as its schema writes it: what the ``record`` column holds."""
-    record: dict[str, Any] = OrganisationSchema().dump(organisation)
+    record: dict[str, Any] = _organisation_schema().dump(organisation)
     return record
 
 
@@ -46,13 +66,13 @@ def update_organisation_row(row: OrganisationRow, organisation: Organisation, *,
 
 def row_to_organisation(row: OrganisationRow) -> Organisation:
     """The organisation a row holds."""
-    organisation: Organisation = OrganisationSchema().load(row.record)
+    organisation: Organisation = _organisation_schema().load(row.record)
     return organisation
 
 
 def agreement_content(agreement: Agreement) -> dict[str, Any]:
     """The agreement as its schema writes it: what a revision's ``content`` column holds."""
-    content: dict[str, Any] = AgreementSchema().dump(agreement)
+    content: dict[str, Any] = _agreement_schema().dump(agreement)
     return content
 
 
@@ -62,7 +82,7 @@ def content_hash(content: dict[str, Any]) -> str:
     Equal content always hashes equal, and a field the schema gains later (absent from old documents,
     at its default in new ones) changes no stored identity.
     """
-    identity = identity_document(AgreementSchema(), content)
+    identity = identity_document(_agreement_schema(), content)
     canonical = json.dumps(identity, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -90,7 +110,7 @@ def revision_to_row(revision: AgreementRevision) -> AgreementRevisionRow:
 
 def row_to_agreement(row: AgreementRevisionRow) -> Agreement:
     """The agreement as it stood at a revision."""
-    agreement: Agreement = AgreementSchema().load(row.content)
+    agreement: Agreement = _agreement_schema().load(row.content)
     return agreement
 
 

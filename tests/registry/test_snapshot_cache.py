@@ -176,3 +176,97 @@ def test_two_instances_on_one_database_see_each_others_changes(two_instances: tu
     assert amended.status_code == 200, amended.get_json()
     # ...is what the first instance's very next check answers from.
     assert a.post("/api/v1/checks", json=_now_question(), headers=headers).get_json()["decision"] != "covered"
+
+
+def test_a_snapshot_rebuilt_after_changes_answers_as_one_read_afresh(session: Session) -> None:
+    import dataclasses
+
+    from registry.services.checking import SnapshotCache, check_proposed_share
+    from schemas.question import ShareAnswerSchema, ShareQuestionSchema
+    from tests.registry.test_checking import STANDARD_QUESTIONS
+
+    load_standard_agreements(session=session)
+    cache = SnapshotCache()
+    mash = cache.get(session).latest_revision("NS-MASH-ISA")
+    assert mash is not None
+    # Two amendments (one flow withdrawn, then the review date moved) and a renamed party, one after another.
+    save_agreement(
+        session=session,
+        agreement=dataclasses.replace(mash.agreement, flows=mash.agreement.flows[1:]),
+        actor="test",
+        change_note="first flow withdrawn",
+    )
+    cache.get(session)
+    latest = cache.get(session).latest_revision("NS-MASH-ISA")
+    assert latest is not None and latest.revision == mash.revision + 1
+    save_agreement(
+        session=session,
+        agreement=dataclasses.replace(latest.agreement, review_due=date(2099, 6, 30)),
+        actor="test",
+        change_note="review moved",
+    )
+    questions, answers = ShareQuestionSchema(), ShareAnswerSchema()
+    for case in STANDARD_QUESTIONS:
+        question = questions.load(case.body)
+        from_cache = check_proposed_share(session=session, question=question, snapshots=cache)
+        afresh = check_proposed_share(session=session, question=question)
+        assert answers.dump(from_cache) == answers.dump(afresh), case.name
+    assert cache.revisions_read == len(cache.get(session).histories) + 2  # each stored revision read once
+
+
+def test_a_rebuild_reads_only_the_revisions_and_organisations_it_has_not_read(session: Session) -> None:
+    from registry.services.checking import SnapshotCache
+
+    _seed(session)
+    cache = SnapshotCache()
+    cache.get(session)
+    assert cache.revisions_read == 1
+    save_agreement(
+        session=session, agreement=make_agreement(flows=(), review_due=REVIEW), actor="test", change_note="no flows"
+    )
+    rebuilt = cache.get(session)
+    assert cache.builds == 2 and cache.revisions_read == 2  # the new revision only
+    assert cache.organisations_read == 2  # both read at the first build, neither since
+    assert [r.revision for r in rebuilt.histories["test-mash"]] == [1, 2]
+    assert rebuilt.latest_revision("test-mash").agreement.flows == ()  # type: ignore[union-attr]
+    # An organisation's change rebuilds too, and reads no revision again.
+    save_organisation(session=session, organisation=make_organisation(name="Renamed Police"), actor="test")
+    renamed = cache.get(session)
+    assert cache.builds == 3 and cache.revisions_read == 2 and cache.organisations_read == 3
+    assert renamed.organisations[make_organisation().id].name == "Renamed Police"
+    assert renamed.organisations[CHILDRENS] is rebuilt.organisations[CHILDRENS]  # unchanged, so not read again
+
+
+def test_a_revision_whose_stored_content_changed_is_read_again_and_a_new_epoch_reads_all(session: Session) -> None:
+    from sqlalchemy import delete, update
+
+    from registry.models import AgreementCategoryRow, AgreementPartyRow, AgreementRevisionRow, RegistryVersionRow
+    from registry.services.checking import SnapshotCache
+    from registry.services.common import bump_registry_version
+
+    _seed(session)
+    cache = SnapshotCache()
+    cache.get(session)
+    assert cache.revisions_read == 1
+    # A database restored from a backup and written to again: revision 1 now holds other content.
+    row = session.get(AgreementRevisionRow, ("test-mash", 1))
+    assert row is not None
+    row.content = {**row.content, "title": "Restored MASH agreement"}
+    row.content_hash = "0" * 64
+    bump_registry_version(session)
+    session.commit()
+    restored = cache.get(session).latest_revision("test-mash")
+    assert cache.revisions_read == 2
+    assert restored is not None and restored.agreement.title == "Restored MASH agreement"
+    # The version table made afresh (another epoch): nothing read before is trusted.
+    session.execute(update(RegistryVersionRow).values(epoch="another-database"))
+    session.commit()
+    cache.get(session)
+    assert cache.revisions_read == 3
+    # Rows gone from the database are gone from the snapshot.
+    session.execute(delete(AgreementPartyRow))
+    session.execute(delete(AgreementCategoryRow))
+    session.execute(delete(AgreementRevisionRow))
+    bump_registry_version(session)
+    session.commit()
+    assert cache.get(session).histories == {}
