@@ -290,10 +290,6 @@ class Served:
     headers: dict[str, str]
 
 
-def _bearer(token: str) -> dict[str, str]:
-    return {"Authorization": f"Bearer {token}"}
-
-
 def _cpu_ticks(pid: int) -> int:
     """CPU time (clock ticks) used so far by a gunicorn master and its workers (Linux ``/proc``)."""
     total = 0
@@ -365,6 +361,15 @@ def _rounds(
                 _load(tool, served.port, served.path, bodies, served.headers, connections, duration, folder)
             )
     return results
+
+
+def _ratio(throughput: dict[str, list[Result]], label: str) -> float:
+    """``label``'s throughput over the bare endpoint's in each round (loaded one after the other), then the
+    median over rounds."""
+    return statistics.median(
+        mine.requests_per_second / bare.requests_per_second
+        for mine, bare in zip(throughput[label], throughput["bare"], strict=True)
+    )
 
 
 def _median_result(results: Sequence[Result]) -> Result:
@@ -479,7 +484,14 @@ def main(argv: Sequence[str] | None = None) -> int:
             servers: list[Served] = []
             try:
                 servers.append(
-                    _start("checks", "wsgi:app", "/api/v1/checks", bodies, {**json_only, **_bearer(token)}, env)
+                    _start(
+                        "checks",
+                        "wsgi:app",
+                        "/api/v1/checks",
+                        bodies,
+                        {**json_only, "Authorization": f"Bearer {token}"},
+                        env,
+                    )
                 )
                 ceiling_server = _start("ceiling", "bench.ceiling_app:app", "/check", bodies, json_only, env)
                 servers.append(ceiling_server)
@@ -492,18 +504,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                 for process in {id(served.process): served.process for served in servers}.values():
                     _stop(process)
             breakdowns[n] = _breakdown(url, token, bodies)
-        # The ratio in each round (the servers loaded one after the other), then the median over rounds.
-        ratio = statistics.median(
-            c.requests_per_second / b.requests_per_second
-            for c, b in zip(throughput["checks"], throughput["bare"], strict=True)
-        )
-        ceiling_ratio = statistics.median(
-            c.requests_per_second / b.requests_per_second
-            for c, b in zip(throughput["ceiling"], throughput["bare"], strict=True)
-        )
-        schema_ratio = statistics.median(
-            c.requests_per_second / b.requests_per_second
-            for c, b in zip(throughput["schema only"], throughput["bare"], strict=True)
+        ratio, ceiling_ratio, schema_ratio = (
+            _ratio(throughput, label) for label in ("checks", "ceiling", "schema only")
         )
         checks, ceiling, bare = (_median_result(throughput[label]) for label in ("checks", "ceiling", "bare"))
         checks_latency, bare_latency = (_median_result(latency[label]) for label in ("checks", "bare"))

@@ -96,9 +96,14 @@ def rule_for(app: Flask, endpoint: str, method: str) -> Rule | None:
     return rule
 
 
+def is_api_path(path: str) -> bool:
+    """True for a path of the JSON API."""
+    return path.startswith(API_PREFIX) or path == API_PREFIX.rstrip("/")
+
+
 def is_api_request() -> bool:
     """True for the JSON API (errors as JSON, 401 rather than a redirect)."""
-    return request.path.startswith(API_PREFIX) or request.path == API_PREFIX.rstrip("/")
+    return is_api_path(request.path)
 
 
 class SignedInUser(UserMixin):  # type: ignore[misc]
@@ -222,9 +227,7 @@ class CookieSessionUnlessBearer(SecureCookieSessionInterface):
 
     def open_session(self, app: Flask, request: Request) -> SecureCookieSession | None:
         """No cookie session for a bearer-token API request; the usual one otherwise."""
-        if "Authorization" in request.headers and (
-            request.path.startswith(API_PREFIX) or request.path == API_PREFIX.rstrip("/")
-        ):
+        if "Authorization" in request.headers and is_api_path(request.path):
             return _UnsavedSession()
         return super().open_session(app, request)
 
